@@ -1,0 +1,1 @@
+"""智村 zhicun — the smart-village cloud platform."""

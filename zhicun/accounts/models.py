@@ -1,0 +1,85 @@
+"""Users and their posts (岗位): a role at a unit."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from zhicun.accounts.roles import BUSINESS_ROLES, Role, roles_with
+
+
+class User(AbstractUser):
+    full_name = models.CharField("姓名", max_length=40, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def post_list(self) -> list["Post"]:
+        return list(self.posts.filter(active=True).select_related("unit").order_by("unit__code"))
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(p.role for p in self.post_list)
+
+    @cached_property
+    def scope_codes(self) -> tuple[str, ...]:
+        """Minimal set of unit codes covered by business posts (nested ones folded away)."""
+        codes = sorted({p.unit.code for p in self.post_list if p.role in BUSINESS_ROLES})
+        kept: list[str] = []
+        for code in codes:
+            if not any(code.startswith(k) for k in kept):
+                kept.append(code)
+        return tuple(kept)
+
+    @property
+    def is_villager(self) -> bool:
+        return hasattr(self, "villager")
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def can(self, perm: str, unit_code: str | None = None) -> bool:
+        """May this user do `perm` at the unit with this code (or anywhere, if None)?"""
+        if not self.is_active:
+            return False
+        allowed = roles_with(perm)
+        return any(
+            p.role in allowed and (unit_code is None or unit_code.startswith(p.unit.code))
+            for p in self.post_list
+        )
+
+    def units_for(self, perm: str) -> list:
+        allowed = roles_with(perm)
+        return [p.unit for p in self.post_list if p.role in allowed]
+
+    def forget_posts(self) -> None:
+        for name in ("post_list", "roles", "scope_codes"):
+            self.__dict__.pop(name, None)
+
+
+class Post(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="posts")
+    role = models.CharField("角色", max_length=12, choices=Role.choices)
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="posts")
+    active = models.BooleanField("有效", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "岗位"
+        verbose_name_plural = "岗位"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="post_unique_role_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.get_role_display()}"

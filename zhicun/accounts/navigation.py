@@ -1,0 +1,39 @@
+"""The navigation menu: each entry shows for users holding its permission."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str | None  # None: every signed-in staff member
+    icon: str = ""
+
+
+NAV: list[NavItem] = [
+    NavItem("工作台", "home", None, "house"),
+    NavItem("区划与网格", "units:tree", "business.view", "diagram-3"),
+    NavItem("区划管理", "units:tree", "units.manage", "diagram-3"),
+    NavItem("账号与岗位", "accounts:users", "accounts.manage", "people"),
+    NavItem("审计日志", "audit:events", "audit.view", "journal-text"),
+]
+
+
+def items_for(user) -> list[dict]:
+    seen: set[str] = set()
+    items = []
+    for item in NAV:
+        if item.perm is not None and not user.can(item.perm):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        if url in seen:
+            continue
+        seen.add(url)
+        items.append({"label": item.label, "url": url, "icon": item.icon})
+    return items

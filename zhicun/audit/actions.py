@@ -1,0 +1,21 @@
+"""Names of audited actions, shown to auditors in Chinese."""
+
+LABELS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出",
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "reveal": "查看敏感信息",
+    "export": "导出",
+    "import": "导入",
+    "unit.move": "区划调整",
+    "unit.import": "导入区划",
+    "post.grant": "授予岗位",
+    "post.revoke": "撤销岗位",
+}
+
+
+def label(action: str) -> str:
+    return LABELS.get(action, action)

@@ -1,0 +1,75 @@
+"""Writing audit events. Every change, reveal, export and login goes through `audit_record`."""
+
+from typing import Any
+
+from django.db import models
+
+from zhicun.audit.context import current_origin
+from zhicun.audit.models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    unit_code: str = "",
+    success: bool = True,
+    details: dict[str, Any] | None = None,
+    actor_name: str = "",
+) -> AuditEvent:
+    origin = current_origin()
+    is_user = actor is not None and getattr(actor, "pk", None) is not None
+    event = AuditEvent(
+        actor=actor if is_user else None,
+        actor_name=actor_name or (actor.get_username() if is_user else ""),
+        action=action,
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+        success=success,
+        details=details or {},
+        unit_code=unit_code,
+    )
+    if obj is not None:
+        event.object_type = obj._meta.label_lower
+        event.object_id = str(obj.pk)
+        event.object_repr = str(obj)[:200]
+        if not unit_code:
+            event.unit_code = audit_unit_code(obj)
+    event.save()
+    return event
+
+
+def audit_unit_code(obj) -> str:
+    """The unit code a record belongs to, following the model's scope path."""
+    path = getattr(obj, "scope_path", None)
+    if not path:
+        return ""
+    value = obj
+    for part in path.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return ""
+    return str(value)
+
+
+def diff(
+    old: dict[str, Any], new: dict[str, Any], *, masked: dict[str, Any] | None = None
+) -> dict[str, list]:
+    """Field-by-field old → new, with sensitive fields passed through their masking function."""
+    masked = masked or {}
+    changes = {}
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if key in masked:
+            before, after = masked[key](before), masked[key](after)
+        changes[key] = [_plain(before), _plain(after)]
+    return changes
+
+
+def _plain(value):
+    if value is None or isinstance(value, (str, int, float, bool, list)):
+        return value
+    return str(value)

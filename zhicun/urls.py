@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from zhicun import views
+from zhicun.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("zhicun.accounts.urls")),
+    path("units/", include("zhicun.units.urls")),
+    path("audit/", include("zhicun.audit.urls")),
+    path("django-admin/", admin.site.urls),
+]
