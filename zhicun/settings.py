@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhicun.units",
     "zhicun.accounts",
     "zhicun.audit",
+    "zhicun.registry",
     "zhicun.demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("zhicun.accounts.urls")),
     path("units/", include("zhicun.units.urls")),
+    path("registry/", include("zhicun.registry.urls")),
     path("audit/", include("zhicun.audit.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -15,6 +15,12 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("工作台", "home", None, "house"),
+    NavItem("户籍管理", "registry:households", "business.view", "house-door"),
+    NavItem("人员查询", "registry:search", "business.view", "search"),
+    NavItem("流动人口", "registry:floating", "business.view", "signpost-split"),
+    NavItem("走访", "registry:coverage", "business.view", "clipboard-check"),
+    NavItem("人口统计", "registry:stats", "business.view", "bar-chart"),
+    NavItem("导入", "registry:import", "registry.import", "upload"),
     NavItem("区划与网格", "units:tree", "business.view", "diagram-3"),
     NavItem("区划管理", "units:tree", "units.manage", "diagram-3"),
     NavItem("账号与岗位", "accounts:users", "accounts.manage", "people"),

@@ -1,0 +1,94 @@
+"""A list of short tags stored as one delimited string ("|低保|五保|"), queryable on any database.
+
+`Person.objects.filter(groups__has="wubao")` is a LIKE '%|wubao|%' that works on SQLite and
+PostgreSQL alike, without a join table per tag kind.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Lookup
+
+SEP = "|"
+
+
+def normalise_tags(values) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = values.replace("，", ",").replace("、", ",").replace(SEP, ",").split(",")
+    seen: list[str] = []
+    for v in values:
+        v = str(v).strip()
+        if v and v not in seen:
+            seen.append(v)
+    return seen
+
+
+class TagsField(models.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", list)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("default", None)
+        kwargs.pop("blank", None)
+        if kwargs.get("max_length") == 300:
+            kwargs.pop("max_length")
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_python(value)
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        if not value:
+            return []
+        return [v for v in value.split(SEP) if v]
+
+    def get_prep_value(self, value):
+        tags = normalise_tags(value)
+        return SEP + SEP.join(tags) + SEP if tags else ""
+
+    def validate(self, value, model_instance):
+        for tag in value or []:
+            if SEP in tag:
+                raise ValidationError(f"标签不能包含“{SEP}”")
+        if self.choices:
+            allowed = {str(k) for k, _ in self.flatchoices}
+            bad = [t for t in value or [] if t not in allowed]
+            if bad:
+                raise ValidationError(f"未知的选项：{'、'.join(bad)}")
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        if self.choices:
+            return forms.MultipleChoiceField(
+                choices=self.choices,
+                required=False,
+                label=self.verbose_name,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        return forms.CharField(
+            required=False, label=self.verbose_name, help_text="多个用逗号分隔", **kwargs
+        )
+
+    def value_to_string(self, obj):
+        return ",".join(self.value_from_object(obj))
+
+
+@TagsField.register_lookup
+class HasTag(Lookup):
+    lookup_name = "has"
+
+    def process_rhs(self, compiler, connection):
+        return "%s", [f"%{SEP}{self.rhs}{SEP}%"]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]

@@ -1,0 +1,3 @@
+"""Households and persons: list, detail, create, edit, and the explicit actions."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""Spreadsheet template, import (preview then commit) and export pages."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""Person search, saved filters, floating population, visit coverage and statistics pages."""
+
+urls: list = []
