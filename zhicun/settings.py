@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "zhicun.accounts",
     "zhicun.audit",
     "zhicun.registry",
+    "zhicun.support",
+    "zhicun.jobs",
     "zhicun.demo",
 ]
 

@@ -34,6 +34,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "accounts.manage": frozenset({Role.SYSADMIN}),
     "security.manage": frozenset({Role.SECADMIN}),
     "audit.view": frozenset({Role.AUDITOR}),
+    "support.edit": frozenset({Role.CHIEF, Role.MANAGER}),
+    "support.review_village": frozenset({Role.CHIEF}),
+    "support.review_township": frozenset({Role.COMMAND, Role.INSTRUCTOR}),
+    "support.review_county": frozenset({Role.COMMAND}),
+    "jobs.edit": frozenset({Role.CHIEF, Role.MANAGER, Role.COMMAND, Role.INSTRUCTOR}),
 }
 
 
