@@ -114,6 +114,6 @@ def _score(
         c.score += 5
         c.reasons.append("脱贫户/监测户家庭成员，优先安置")
     if refused:
-        c.score -= 50
+        c.score -= 100
         c.cautions.append("曾拒绝或未被录用此岗位")
     return c
