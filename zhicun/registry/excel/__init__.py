@@ -1,0 +1,1 @@
+"""Registry spreadsheets: the import template, reading and checking uploads, and exports."""
