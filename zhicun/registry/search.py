@@ -8,12 +8,20 @@ not_visited_days, pension (1 = receiving).
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
+from zhicun.accounts.roles import BUSINESS_ROLES
+from zhicun.audit.services import audit_record
 from zhicun.lib import codes
+from zhicun.lib.fields import SEP
+from zhicun.lib.masking import mask_id_number, mask_phone
 from zhicun.registry.choices import (
     Employment,
     HouseholdTag,
@@ -21,14 +29,18 @@ from zhicun.registry.choices import (
     Residence,
     SpecialGroup,
 )
-from zhicun.registry.models import Move, Person
-from zhicun.units.models import Unit
+from zhicun.registry.models import Move, Person, SavedFilter
+from zhicun.units.models import CODE_LENGTH, Unit
+from zhicun.units.scope import NOTHING, scope_codes
 
 
-def _multi(choices, label):
-    return forms.MultipleChoiceField(
-        choices=choices, required=False, label=label, widget=forms.CheckboxSelectMultiple
-    )
+def _multi(choices, label, *, long: bool = False):
+    # Long code tables (56 ethnicities) are a multi-select, short ones a row of checkboxes.
+    widget = forms.SelectMultiple(attrs={"size": 6}) if long else forms.CheckboxSelectMultiple
+    return forms.MultipleChoiceField(choices=choices, required=False, label=label, widget=widget)
+
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonFilterForm(forms.Form):
@@ -39,9 +51,9 @@ class PersonFilterForm(forms.Form):
     sex = forms.ChoiceField(
         required=False, label="性别", choices=[("", "不限"), ("1", "男"), ("2", "女")]
     )
-    ethnicity = _multi(codes.choices("ethnicity"), "民族")
-    education = _multi(codes.choices("education"), "文化程度")
-    political = _multi(codes.choices("political"), "政治面貌")
+    ethnicity = _multi(codes.choices("ethnicity"), "民族", long=True)
+    education = _multi(codes.choices("education"), "文化程度", long=True)
+    political = _multi(codes.choices("political"), "政治面貌", long=True)
     residence = _multi(Residence.choices, "居住状态")
     labour = _multi(codes.choices("labour"), "劳动能力")
     employment = _multi(Employment.choices, "就业状况")
@@ -59,14 +71,25 @@ class PersonFilterForm(forms.Form):
     moved = forms.ChoiceField(
         required=False, label="流动", choices=[("", "不限")] + list(MoveKind.choices)
     )
-    moved_since = forms.DateField(required=False, label="流动起始日期")
-    moved_until = forms.DateField(required=False, label="流动截止日期")
+    moved_since = forms.DateField(required=False, label="流动起始日期", widget=_DATE)
+    moved_until = forms.DateField(required=False, label="流动截止日期", widget=_DATE)
     not_visited_days = forms.IntegerField(
         required=False, min_value=1, max_value=3650, label="超过多少天未走访"
     )
     pension = forms.ChoiceField(
         required=False, label="养老金", choices=[("", "不限"), ("1", "领取养老金")]
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                widget.attrs["class"] = "form-control form-control-sm"
 
     def clean(self):
         data = super().clean()
@@ -86,6 +109,25 @@ class PersonFilterForm(forms.Form):
 
     def has_conditions(self) -> bool:
         return any(v not in (None, "", []) for v in self.cleaned_data.values())
+
+
+def has_tag(path: str, tag: str) -> Q:
+    """Rows whose TagsField at `path` holds `tag` (a LIKE on the "|a|b|" storage).
+
+    Spelled as `contains` because the field's own `has` lookup passes its argument through
+    the field's get_prep_value first and so looks for "||tag||".
+    """
+    return Q(**{f"{path}__contains": f"{SEP}{tag}{SEP}"})
+
+
+def education_codes(selected) -> list[str]:
+    """A level-1 education code (70 初级中学教育) also means its level-2 codes (71, 73)."""
+    table = codes.table("education")
+    out = set(selected)
+    for code in selected:
+        if code.endswith("0"):
+            out.update(c for c in table if c[0] == code[0])
+    return sorted(out)
 
 
 def apply_filters(qs: QuerySet, data: dict, *, today: datetime.date | None = None) -> QuerySet:
@@ -109,13 +151,14 @@ def apply_filters(qs: QuerySet, data: dict, *, today: datetime.date | None = Non
         "health",
     ):
         if data.get(field):
-            qs = qs.filter(**{f"{field}__in": data[field]})
+            values = education_codes(data[field]) if field == "education" else data[field]
+            qs = qs.filter(**{f"{field}__in": values})
     if data.get("skill"):
-        qs = qs.filter(skills__has=data["skill"].strip())
+        qs = qs.filter(has_tag("skills", data["skill"].strip()))
     if data.get("group"):
         any_group = Q()
         for g in data["group"]:
-            any_group |= Q(groups__has=g)
+            any_group |= has_tag("groups", g)
         qs = qs.filter(any_group)
     if data.get("disability") == "any":
         qs = qs.exclude(disability_category="")
@@ -124,7 +167,7 @@ def apply_filters(qs: QuerySet, data: dict, *, today: datetime.date | None = Non
     if data.get("household_tag"):
         any_tag = Q()
         for t in data["household_tag"]:
-            any_tag |= Q(household__tags__has=t)
+            any_tag |= has_tag("household__tags", t)
         qs = qs.filter(any_tag)
     if data.get("land_min") is not None:
         qs = qs.filter(household__land_area__gte=data["land_min"])
@@ -163,5 +206,143 @@ def filter_persons(user, params, *, today: datetime.date | None = None):
 
 
 def unit_choices(user) -> list[Unit]:
-    """Units offered in the search's area picker: the user's scope down to grids."""
-    return list(Unit.objects.in_scope(user).exclude(kind="hamlet").order_by("code")[:500])
+    """Units offered in the search's area picker: the user's scope down to hamlets."""
+    return list(Unit.objects.in_scope(user).order_by("code")[:500])
+
+
+# The conditions shown without opening "more conditions" on a phone.
+BASIC_FIELDS = ("unit", "q", "age_min", "age_max", "sex", "residence")
+
+
+def query_string(form: PersonFilterForm) -> str:
+    """The form's conditions as a canonical GET query string (no page, no empty values)."""
+    pairs = []
+    for name in form.fields:
+        for value in form.data.getlist(name) if hasattr(form.data, "getlist") else []:
+            if str(value).strip():
+                pairs.append((name, str(value).strip()))
+    return urlencode(pairs)
+
+
+def condition_labels(form: PersonFilterForm) -> list[str]:
+    """Human-readable conditions of a valid form: "性别：男", "特殊人群：残疾人、五保"."""
+    labels = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", []):
+            continue
+        choices = dict(getattr(field, "choices", []) or [])
+        if isinstance(value, list):
+            shown = "、".join(str(choices.get(v, v)) for v in value)
+        elif choices:
+            shown = str(choices.get(value, value))
+        else:
+            shown = str(value)
+        labels.append(f"{field.label}：{shown}")
+    return labels
+
+
+# Saved filters -----------------------------------------------------------------------------
+
+
+def saved_filters_for(user):
+    """The user's own filters, and those shared at a unit in or above the user's scope."""
+    codes_ = scope_codes(user)
+    visible = Q(owner=user) if getattr(user, "pk", None) else NOTHING
+    if codes_:
+        ancestors = {c[:n] for c in codes_ for n in CODE_LENGTH.values() if n <= len(c)}
+        shared = Q(unit__code__in=ancestors)
+        for code in codes_:
+            shared |= Q(unit__code__startswith=code)
+        visible |= Q(shared=True) & shared
+    return SavedFilter.objects.filter(visible).select_related("owner", "unit").order_by("name")
+
+
+def share_units(user) -> list[Unit]:
+    """Units a user may share a filter with: those of their business posts."""
+    seen = {}
+    for post in user.post_list:
+        if post.role in BUSINESS_ROLES:
+            seen.setdefault(post.unit.code, post.unit)
+    return list(seen.values())
+
+
+@transaction.atomic
+def saved_filter_create(
+    *, by, name: str, query: str, shared: bool = False, unit_code: str = ""
+) -> SavedFilter:
+    errors = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "请填写名称"
+    elif len(name) > 40:
+        errors["name"] = "名称不能超过 40 个字"
+    form = PersonFilterForm(QueryDict(query or ""))
+    if not form.is_valid():
+        errors["query"] = "查询条件有误，请先修正"
+    query = query_string(form)
+    if len(query) > 1000:
+        errors["query"] = "查询条件过长，无法保存"
+    units = {u.code: u for u in share_units(by)}
+    unit = units.get(unit_code) if unit_code else next(iter(units.values()), None)
+    if shared and unit is None:
+        errors["unit"] = "只能共享给您所在岗位的单位"
+    if errors:
+        raise ValidationError(errors)
+    saved = SavedFilter.objects.create(
+        name=name, query=query, owner=by, unit=unit, shared=bool(shared)
+    )
+    audit_record(
+        actor=by,
+        action="create",
+        obj=saved,
+        unit_code=unit.code if unit else "",
+        details={"name": name, "query": query, "shared": bool(shared)},
+    )
+    return saved
+
+
+@transaction.atomic
+def saved_filter_delete(*, by, saved_filter: SavedFilter) -> None:
+    if saved_filter.owner_id != by.pk:
+        raise PermissionDenied("只能删除自己保存的筛选")
+    audit_record(
+        actor=by,
+        action="delete",
+        obj=saved_filter,
+        unit_code=saved_filter.unit.code if saved_filter.unit_id else "",
+        details={"name": saved_filter.name, "query": saved_filter.query},
+    )
+    saved_filter.delete()
+
+
+# Exact lookup --------------------------------------------------------------------------------
+
+
+class LookupForm(forms.Form):
+    """An ID number or a phone number, entered in full; sent by POST so it never lands in a URL."""
+
+    number = forms.CharField(label="身份证号码或手机号", max_length=30)
+
+    def clean(self):
+        data = super().clean()
+        raw = "".join((data.get("number") or "").split()).upper()
+        if not raw:
+            return data
+        if len(raw) == 18 and raw[:17].isdigit() and (raw[17].isdigit() or raw[17] == "X"):
+            data.update(kind="id_number", value=raw, masked=mask_id_number(raw))
+        elif raw.isdigit() and 7 <= len(raw) <= 12:
+            data.update(kind="phone", value=raw, masked=mask_phone(raw))
+        else:
+            self.add_error("number", "请输入完整的 18 位身份证号码或手机号码")
+        return data
+
+
+def lookup_persons(user, kind: str, value: str) -> QuerySet:
+    """Persons in the user's scope with exactly this ID number or phone (any status)."""
+    qs = Person.objects.in_scope(user).select_related("hamlet", "household")
+    if kind == "id_number":
+        qs = qs.filter(id_number=value)
+    else:
+        qs = qs.filter(Q(phone=value) | Q(household__phone=value))
+    return qs.order_by("hamlet__code", "household__number", "pk")[:50]
