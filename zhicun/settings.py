@@ -161,6 +161,11 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Key of the audit trail's hash chain (HMAC-SHA256). Keep it apart from SECRET_KEY in production.
+AUDIT_HMAC_KEY = os.getenv("AUDIT_HMAC_KEY", "audit:" + SECRET_KEY)
+# Audit events younger than this many days can never be purged.
+AUDIT_RETENTION_DAYS = max(envint("AUDIT_RETENTION_DAYS", "184"), 184)
+
 # Demo accounts share this password; seed_demo refuses to run in production.
 DEMO_PASSWORD = "Zhicun@2026"
 

@@ -20,7 +20,7 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -40,6 +40,8 @@ class AuditEvent(models.Model):
     success = models.BooleanField("成功", default=True)
     # Never the sensitive values themselves: changes to sensitive fields are stored masked.
     details = models.JSONField("详情", default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -65,3 +67,18 @@ class AuditEvent(models.Model):
         from zhicun.audit.actions import label
 
         return label(self.action)
+
+
+class AuditChain(models.Model):
+    """The chain's head: the last hash, and where verification starts after a purge."""
+
+    last_hash = models.CharField(max_length=64)
+    anchor_id = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "审计链"
+        verbose_name_plural = "审计链"
+
+    def __str__(self) -> str:
+        return self.last_hash[:12]

@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from zhicun.audit import chain
 from zhicun.audit.context import current_origin
-from zhicun.audit.models import AuditEvent
+from zhicun.audit.models import AuditChain, AuditEvent
 
 
 def audit_record(
@@ -36,8 +38,24 @@ def audit_record(
         event.object_repr = str(obj)[:200]
         if not unit_code:
             event.unit_code = audit_unit_code(obj)
-    event.save()
+    _append(event)
     return event
+
+
+@transaction.atomic
+def _append(event: AuditEvent) -> None:
+    """Append to the hash chain; the head row's lock serialises concurrent writers."""
+    head = AuditChain.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChain.objects.get_or_create(
+            pk=1, defaults={"last_hash": chain.GENESIS, "anchor_hash": chain.GENESIS}
+        )
+        head = AuditChain.objects.select_for_update().get(pk=1)
+    event.at = timezone.now()
+    event.prev_hash = head.last_hash
+    event.hash = chain.seal(head.last_hash, event)
+    event.save()
+    AuditChain.objects.filter(pk=1).update(last_hash=event.hash)
 
 
 def audit_unit_code(obj) -> str:
