@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("zhicun.accounts.urls")),
     path("units/", include("zhicun.units.urls")),
     path("registry/", include("zhicun.registry.urls")),
+    path("support/", include("zhicun.support.urls")),
+    path("jobs/", include("zhicun.jobs.urls")),
     path("audit/", include("zhicun.audit.urls")),
     path("django-admin/", admin.site.urls),
 ]

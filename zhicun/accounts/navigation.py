@@ -21,6 +21,8 @@ NAV: list[NavItem] = [
     NavItem("走访", "registry:coverage", "business.view", "clipboard-check"),
     NavItem("人口统计", "registry:stats", "business.view", "bar-chart"),
     NavItem("导入", "registry:import", "registry.import", "upload"),
+    NavItem("帮扶监测", "support:list", "business.view", "heart-pulse"),
+    NavItem("就业帮扶", "jobs:openings", "business.view", "briefcase"),
     NavItem("区划与网格", "units:tree", "business.view", "diagram-3"),
     NavItem("区划管理", "units:tree", "units.manage", "diagram-3"),
     NavItem("账号与岗位", "accounts:users", "accounts.manage", "people"),
