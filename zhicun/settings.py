@@ -53,12 +53,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
     "zhicun.units",
     "zhicun.accounts",
     "zhicun.audit",
     "zhicun.registry",
+    "zhicun.notify",
+    "zhicun.cases",
     "zhicun.support",
     "zhicun.jobs",
+    "zhicun.api",
+    "zhicun.disclosure",
+    "zhicun.portal",
     "zhicun.demo",
 ]
 
@@ -160,6 +166,23 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Notifications (SPEC §10): channels in use, the WeCom group robot, e-mail and the SMS gateway.
+ZHICUN_NOTIFY_CHANNELS = envlist("ZHICUN_NOTIFY_CHANNELS", "log")
+ZHICUN_WECOM_WEBHOOK_URL = os.getenv("ZHICUN_WECOM_WEBHOOK_URL", "")
+ZHICUN_SMS_GATEWAY = os.getenv("ZHICUN_SMS_GATEWAY", "zhicun.notify.channels.LogSmsGateway")
+ZHICUN_NOTIFY_TIMEOUT = envint("ZHICUN_NOTIFY_TIMEOUT", "10")
+ZHICUN_NOTIFY_MAX_ATTEMPTS = envint("ZHICUN_NOTIFY_MAX_ATTEMPTS", "8")
+ZHICUN_NOTIFY_BACKOFF_SECONDS = envint("ZHICUN_NOTIFY_BACKOFF_SECONDS", "30")
+ZHICUN_WORKER_INTERVAL = envint("ZHICUN_WORKER_INTERVAL", "15")
+ZHICUN_CASE_PHOTO_MAX_BYTES = envint("ZHICUN_CASE_PHOTO_MAX_BYTES", str(5 * 1024 * 1024))
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "zhicun@localhost")
 
 # Key of the audit trail's hash chain (HMAC-SHA256). Keep it apart from SECRET_KEY in production.
 AUDIT_HMAC_KEY = os.getenv("AUDIT_HMAC_KEY", "audit:" + SECRET_KEY)

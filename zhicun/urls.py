@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from zhicun import views
 from zhicun.accounts import views as account_views
+from zhicun.api.api import api
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -16,5 +17,9 @@ urlpatterns = [
     path("support/", include("zhicun.support.urls")),
     path("jobs/", include("zhicun.jobs.urls")),
     path("audit/", include("zhicun.audit.urls")),
+    path("cases/", include("zhicun.cases.urls")),
+    path("notify/", include("zhicun.notify.urls")),
+    path("api/v1/", api.urls),
+    path("open311/v2/", include("zhicun.api.open311.urls")),
     path("django-admin/", admin.site.urls),
 ]

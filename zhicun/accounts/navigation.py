@@ -23,10 +23,15 @@ NAV: list[NavItem] = [
     NavItem("导入", "registry:import", "registry.import", "upload"),
     NavItem("帮扶监测", "support:list", "business.view", "heart-pulse"),
     NavItem("就业帮扶", "jobs:openings", "business.view", "briefcase"),
+    NavItem("民情事件", "cases:list", "business.view", "chat-square-text"),
+    NavItem("督办看板", "cases:board", "case.supervise", "speedometer2"),
+    NavItem("事件指标", "cases:indicators", "business.view", "graph-up"),
+    NavItem("工作指令", "cases:instructions", "business.view", "megaphone"),
     NavItem("区划与网格", "units:tree", "business.view", "diagram-3"),
     NavItem("区划管理", "units:tree", "units.manage", "diagram-3"),
     NavItem("账号与岗位", "accounts:users", "accounts.manage", "people"),
     NavItem("审计日志", "audit:events", "audit.view", "journal-text"),
+    NavItem("通知发送", "notify:messages", "notify.admin", "envelope-exclamation"),
 ]
 
 

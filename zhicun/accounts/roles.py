@@ -30,6 +30,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registry.reveal": frozenset({Role.CHIEF, Role.MANAGER, Role.COLLECTOR, Role.COMMAND}),
     "registry.export": frozenset({Role.CHIEF, Role.MANAGER, Role.COMMAND, Role.INSTRUCTOR}),
     "registry.import": frozenset({Role.CHIEF, Role.MANAGER}),
+    "case.report": frozenset(
+        {Role.CHIEF, Role.MANAGER, Role.COLLECTOR, Role.COMMAND, Role.INSTRUCTOR}
+    ),
+    "case.handle": frozenset({Role.CHIEF, Role.MANAGER, Role.COMMAND}),
+    "case.approve": frozenset({Role.COMMAND, Role.INSTRUCTOR}),
+    "case.supervise": frozenset({Role.COMMAND, Role.INSTRUCTOR, Role.SUPERVISOR}),
+    "case.instruct": frozenset({Role.CHIEF, Role.INSTRUCTOR, Role.COMMAND}),
+    "case.admin": frozenset({Role.SYSADMIN}),
+    "notify.admin": frozenset({Role.SYSADMIN}),
     "units.manage": frozenset({Role.SYSADMIN}),
     "accounts.manage": frozenset({Role.SYSADMIN}),
     "security.manage": frozenset({Role.SECADMIN}),
@@ -39,6 +48,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "support.review_township": frozenset({Role.COMMAND, Role.INSTRUCTOR}),
     "support.review_county": frozenset({Role.COMMAND}),
     "jobs.edit": frozenset({Role.CHIEF, Role.MANAGER, Role.COMMAND, Role.INSTRUCTOR}),
+    "disclosure.draft": frozenset({Role.CHIEF, Role.MANAGER}),
+    "disclosure.review": frozenset({Role.CHIEF}),
+    "disclosure.review_finance": frozenset({Role.SUPERVISOR}),
+    "disclosure.withdraw": frozenset({Role.CHIEF}),
+    "disclosure.moderate": frozenset({Role.CHIEF, Role.MANAGER}),
+    "disclosure.settings": frozenset({Role.CHIEF}),
+    "ledger.edit": frozenset({Role.CHIEF, Role.MANAGER}),
 }
 
 

@@ -1,0 +1,109 @@
+"""The case pages: report, detail with actions, list and board, seen from inside and outside."""
+
+from zhicun.cases.models import Case, State
+from zhicun.cases.tests.factories import HAMLET_A, category, move, report
+from zhicun.units.models import Unit
+
+
+def test_it_reports_a_case_from_the_form(login, collector1):
+    client = login(collector1)
+    page = client.get("/cases/new/")
+    assert page.status_code == 200
+    key = page.context["form"].initial["idempotency_key"]
+    data = {
+        "idempotency_key": key,
+        "title": "后营子水管冻裂",
+        "description": "后营子三户水管冻裂停水",
+        "category": category("供水供电").pk,
+        "origin_unit": Unit.objects.get(code=HAMLET_A).pk,
+        "source": "phone",
+        "reporter_name": "王大娘",
+    }
+    r = client.post("/cases/new/", data)
+    assert r.status_code == 302
+    case = Case.objects.get()
+    assert r.url == f"/cases/{case.number}/"
+    assert (case.state, case.reporter_name, case.urgency.name) == (State.REPORTED, "王大娘", "较急")
+    # The same form again (a double tap) creates nothing new.
+    again = client.post("/cases/new/", data)
+    assert again.status_code == 302 and again.url == r.url
+    assert Case.objects.count() == 1
+
+
+def test_it_shows_the_detail_with_timeline_and_allowed_actions(login, collector1, dashihao):
+    case = report(collector1)
+    r = login(dashihao).get(f"/cases/{case.number}/")
+    assert r.status_code == 200
+    actions = [a for a, _t in r.context["actions"]]
+    assert "accept" in actions and "resolve" not in actions
+    assert "上报" in r.content.decode()
+
+
+def test_it_transitions_from_the_page(login, collector1, dashihao):
+    case = report(collector1)
+    r = login(dashihao).post(
+        f"/cases/{case.number}/act/", {"action": "accept", "version": case.version, "note": ""}
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.ACCEPTED
+
+
+def test_it_tells_the_second_writer_that_the_case_changed(login, collector1, dashihao):
+    case = report(collector1)
+    stale = case.version
+    client = login(dashihao)
+    client.post(f"/cases/{case.number}/act/", {"action": "accept", "version": stale})
+    r = client.post(
+        f"/cases/{case.number}/act/",
+        {"action": "return_info", "version": stale, "note": "补充"},
+        follow=True,
+    )
+    assert "已被他人处理" in r.content.decode()
+    case.refresh_from_db()
+    assert case.state == State.ACCEPTED
+
+
+def test_it_refuses_an_illegal_action_with_a_chinese_message(login, collector1, dashihao):
+    case = report(collector1)
+    r = login(dashihao).post(
+        f"/cases/{case.number}/act/",
+        {"action": "close", "version": case.version},
+        follow=True,
+    )
+    assert "不能结案" in r.content.decode()
+    case.refresh_from_db()
+    assert case.state == State.REPORTED
+
+
+def test_it_hides_a_case_from_the_outsider_village(login, collector1, xiaoshihao):
+    case = report(collector1)
+    client = login(xiaoshihao)
+    assert client.get(f"/cases/{case.number}/").status_code == 404
+    r = client.post(f"/cases/{case.number}/act/", {"action": "accept", "version": 1})
+    assert r.status_code == 404
+    listing = client.get("/cases/")
+    assert listing.context["total"] == 0
+    assert case.number not in listing.content.decode()
+
+
+def test_it_keeps_an_escalated_case_visible_to_the_village(login, collector1, dashihao, malianqu):
+    case = report(collector1)
+    move(case, dashihao, "accept", "escalate")
+    assert login(dashihao).get(f"/cases/{case.number}/").status_code == 200
+    assert Case.objects.in_scope(malianqu).filter(pk=case.pk).exists()
+
+
+def test_it_shows_the_board_with_lights_to_supervisors(login, collector1, jiandu, grid1):
+    report(collector1)
+    r = login(jiandu).get("/cases/board/")
+    assert r.status_code == 200
+    assert r.context["counts"]["total"] == 1
+    assert login(grid1).get("/cases/board/").status_code == 403
+
+
+def test_it_shows_the_home_panels(login, collector1, dashihao):
+    report(collector1)
+    r = login(dashihao).get("/")
+    assert r.status_code == 200
+    assert "民情事件" in r.content.decode()
