@@ -1,0 +1,305 @@
+"""Request and response shapes of the JSON API (they are also its OpenAPI schema)."""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import AfterValidator, Field
+
+MAX_ID = 2**53  # ids a JSON client can hold exactly; larger ones cannot exist
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("不能包含空字符")
+    return value
+
+
+def Text(max_length: int):  # noqa: N802 (a type factory)
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Code = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
+# Outside this range a date means a typing error and some databases cannot store it.
+Day = Annotated[datetime.date, Field(ge=datetime.date(1900, 1, 1), le=datetime.date(2100, 12, 31))]
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="中文错误说明")
+    errors: dict[str, list[str]] | None = Field(None, description="按字段列出的错误")
+
+
+# --- auth -------------------------------------------------------------------------------------
+
+
+class TokenIn(Schema):
+    username: Text(150)
+    password: Text(200)
+    name: Text(60) = Field("", description="令牌用途，便于日后识别")
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime.datetime
+
+
+class TokenInfo(Schema):
+    id: int
+    user: str
+    name: str
+    prefix: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+    status: Literal["active", "expired", "revoked"]
+
+
+class TokenPage(Schema):
+    count: int
+    items: list[TokenInfo]
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+
+
+class UnitPage(Schema):
+    count: int
+    items: list[UnitOut]
+
+
+class UnitStats(Schema):
+    unit: str
+    households: int = Field(description="户数（全部登记户）")
+    households_resident: int = Field(description="常住户数")
+    persons: int = Field(description="在册人口")
+    persons_resident: int = Field(description="实际居住人口（常住与流入）")
+    party_members: int = Field(description="在册党员（含预备党员）")
+
+
+# --- registry ---------------------------------------------------------------------------------
+
+
+class PersonBrief(Schema):
+    id: int
+    name: str
+    relation: str
+    sex: str
+    age: int
+    residence: str
+
+
+class PersonOut(Schema):
+    id: int
+    household: int
+    household_number: str
+    hamlet: str
+    name: str
+    id_number: str = Field(description="已脱敏；完整值请调用 reveal")
+    sex: str
+    birth_date: datetime.date
+    age: int
+    ethnicity: str
+    relation: str
+    education: str
+    marital: str
+    political: str
+    religion: str = Field(description="已脱敏")
+    health: str = Field(description="已脱敏")
+    disability_category: str = Field(description="已脱敏")
+    disability_grade: str = Field(description="已脱敏")
+    disability_cert: str = Field(description="已脱敏")
+    labour: str
+    skills: list[str]
+    employment: str
+    employer: str
+    work_place: str
+    residence: str
+    phone: str = Field(description="已脱敏")
+    groups: list[str]
+    medical_insurance: bool
+    pension_insurance: bool
+    pension_receiving: bool
+    pension_certified_on: datetime.date | None
+    died_on: datetime.date | None
+    moved_out_on: datetime.date | None
+    notes: str
+    version: int
+
+
+class PersonPage(Schema):
+    count: int
+    items: list[PersonOut]
+
+
+class PersonFields(Schema):
+    """Fields of a person that the API may set (residence changes through moves)."""
+
+    sex: Literal["1", "2"] | None = None
+    birth_date: Day | None = None
+    ethnicity: Text(4) | None = None
+    relation: Text(4) | None = None
+    education: Text(4) | None = None
+    marital: Text(4) | None = None
+    political: Text(4) | None = None
+    religion: Text(10) | None = None
+    health: Text(4) | None = None
+    disability_category: Text(4) | None = None
+    disability_grade: Text(4) | None = None
+    disability_cert: Text(30) | None = None
+    labour: Text(4) | None = None
+    skills: list[Text(20)] | None = Field(None, max_length=20)
+    employment: Text(12) | None = None
+    employer: Text(100) | None = None
+    work_place: Text(100) | None = None
+    phone: Text(20) | None = None
+    groups: list[Text(20)] | None = Field(None, max_length=20)
+    medical_insurance: bool | None = None
+    pension_insurance: bool | None = None
+    pension_receiving: bool | None = None
+    pension_certified_on: Day | None = None
+    notes: Text(2000) | None = None
+
+
+class HeadIn(PersonFields):
+    name: Text(40)
+    id_number: Text(18)
+
+
+class PersonIn(HeadIn):
+    household: Id
+
+
+class PersonPatch(PersonFields):
+    name: Text(40) | None = None
+    id_number: Text(18) | None = None
+    version: int | None = Field(None, ge=1, le=MAX_ID, description="读取时的版本号，用于冲突检测")
+
+
+class HouseholdOut(Schema):
+    id: int
+    number: str
+    hamlet: str
+    hamlet_name: str
+    address: str
+    head: int | None
+    head_name: str | None
+    residence: str
+    land_area: Decimal
+    housing_safety: str
+    phone: str = Field(description="已脱敏；完整值请调用 reveal")
+    tags: list[str]
+    latitude: Decimal | None
+    longitude: Decimal | None
+    last_visited_on: datetime.date | None
+    notes: str
+    version: int
+
+
+class HouseholdDetail(HouseholdOut):
+    members: list[PersonBrief]
+
+
+class HouseholdPage(Schema):
+    count: int
+    items: list[HouseholdOut]
+
+
+class HouseholdFields(Schema):
+    address: Text(200) | None = None
+    residence: Literal["resident", "away", "nominal"] | None = None
+    land_area: Decimal | None = Field(None, ge=0, le=999999, max_digits=8, decimal_places=2)
+    housing_safety: Literal["safe", "basic", "c", "d", "unknown"] | None = None
+    phone: Text(20) | None = None
+    tags: list[Text(20)] | None = Field(None, max_length=10)
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    notes: Text(2000) | None = None
+
+
+class HouseholdIn(HouseholdFields):
+    hamlet: Code = Field(description="自然村（村民小组）代码")
+    number: Text(30) | None = Field(None, description="户编号；不填则自动编号")
+    head: HeadIn
+
+
+class HouseholdPatch(HouseholdFields):
+    number: Text(30) | None = None
+    version: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class RevealIn(Schema):
+    field: Literal["id_number", "phone", "religion", "health"]
+    purpose: Text(100) = Field(description="查看用途（记入审计）", min_length=1)
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class MoveOut(Schema):
+    id: int
+    person: int
+    person_name: str
+    hamlet: str
+    kind: str
+    date: datetime.date
+    from_place: str
+    to_place: str
+    reason: str
+    expected_return: datetime.date | None
+    note: str
+    recorded_by: str
+    created_at: datetime.datetime
+
+
+class MovePage(Schema):
+    count: int
+    items: list[MoveOut]
+
+
+class MoveIn(Schema):
+    person: Id
+    kind: Literal["out", "in", "return"]
+    date: Day
+    reason: Literal["work", "study", "medical", "family", "marriage", "other"]
+    from_place: Text(100) = ""
+    to_place: Text(100) = ""
+    expected_return: Day | None = None
+    note: Text(200) = ""
+
+
+class VisitOut(Schema):
+    id: int
+    household: int
+    household_number: str
+    hamlet: str
+    visitor: str
+    date: datetime.date
+    kind: str
+    findings: str
+    follow_up: str
+    created_at: datetime.datetime
+
+
+class VisitPage(Schema):
+    count: int
+    items: list[VisitOut]
+
+
+class VisitIn(Schema):
+    household: Id
+    date: Day
+    kind: Literal["routine", "key", "policy", "epidemic"]
+    findings: Text(5000)
+    follow_up: Text(5000) = ""
