@@ -3,7 +3,7 @@ import datetime
 import pytest
 import time_machine
 
-from zhicun.demo.district import DAISHIHAO, GRID1, GRID2, HAMLET_A
+from zhicun.demo.district import DAISHIHAO, GRID2, HAMLET_A
 from zhicun.registry.models import Move
 from zhicun.registry.search import filter_persons
 from zhicun.registry.tests import factories as f
