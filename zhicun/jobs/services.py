@@ -7,7 +7,7 @@ A placement (and its end) updates the person's employment in the register throug
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -87,7 +87,10 @@ def opening_create(
     contact_name: str = "",
     contact_phone: str = "",
 ) -> Opening:
-    check_perm(by, EDIT, employer.unit.code)
+    # Anyone who may edit jobs and sees the employer (in or above their scope) may publish:
+    # a township posts openings of the district's ski resort for its villages.
+    if not by.can(EDIT) or not Employer.objects.visible_to(by).filter(pk=employer.pk).exists():
+        raise PermissionDenied("您的岗位无权为该用工单位发布岗位")
     errors = {}
     position = position.strip()
     if not position:
@@ -134,7 +137,8 @@ def opening_create(
 
 @transaction.atomic
 def opening_close(*, by, opening: Opening) -> Opening:
-    check_perm(by, EDIT, opening.employer.unit.code)
+    if opening.created_by_id != by.pk:
+        check_perm(by, EDIT, opening.employer.unit.code)
     if opening.is_open:
         opening.is_open = False
         opening.save(update_fields=["is_open"])
