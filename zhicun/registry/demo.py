@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.http import QueryDict
 from django.utils import timezone
 
 from zhicun.accounts.models import Post, User
@@ -43,6 +44,7 @@ from zhicun.registry.models import (
     VisitRule,
     age_on,
 )
+from zhicun.registry.search import PersonFilterForm, query_string
 from zhicun.units.models import Kind, Unit
 
 
@@ -256,9 +258,8 @@ def _sample_weighted(rng: random.Random, items: list, weights: list[float], k: i
 class Home:
     """A household being built: its members (active and ended) before anything is saved."""
 
-    def __init__(self, resident: bool, profile: str):
+    def __init__(self, resident: bool):
         self.resident = resident
-        self.profile = profile
         self.members: list[Person] = []
         self.tags: list[str] = []
         self.hamlet: Unit | None = None
@@ -480,8 +481,8 @@ class VillageBuilder:
             head.parents = made
         return home
 
-    def new_home(self, resident: bool, profile: str) -> Home:
-        home = Home(resident, profile)
+    def new_home(self, resident: bool) -> Home:
+        home = Home(resident)
         home.city = _weighted(self.rng, CITIES)
         # The first natural village (named after the village) is the biggest.
         weights = [1.6] + [1.0] * (len(self.hamlets) - 1)
@@ -501,7 +502,7 @@ class VillageBuilder:
                 ("young", 8),
             ],
         )
-        home = self.new_home(True, profile)
+        home = self.new_home(True)
         if profile == "elder_alone":
             head_sex = "2" if rng.random() < 0.55 else "1"
             self.family(
@@ -561,14 +562,14 @@ class VillageBuilder:
         if size == 1:
             kind = _weighted(rng, [("young", 55), ("middle", 30), ("old", 15)])
             head_age = {"young": (20, 39), "middle": (40, 59), "old": (60, 80)}[kind]
-            home = self.new_home(False, "away_single")
+            home = self.new_home(False)
             self.family(home, rng.randint(*head_age), spouse=False, head_sex="1")
         elif size <= 4:
-            home = self.new_home(False, "away_family")
+            home = self.new_home(False)
             head_age = rng.randint(24 + 4 * size, 58)
             self.family(home, head_age, children=size, spouse=rng.random() < 0.92)
         else:
-            home = self.new_home(False, "away_big")
+            home = self.new_home(False)
             self.family(home, rng.randint(50, 66), children=2, grandkids=size, parents=1)
         while len(home.members) > size:
             home.members.pop()
@@ -1337,11 +1338,18 @@ class VillageBuilder:
 
 
 def recent_inflow_query(today: datetime.date) -> str:
-    from zhicun.registry.search import PersonFilterForm
-
+    # A relative "last N days" parameter keeps the filter meaningful; without one, the date.
     if "moved_days" in PersonFilterForm.base_fields:
         return "moved=in&moved_days=14"
     return f"moved=in&moved_since={today - datetime.timedelta(days=14):%Y-%m-%d}"
+
+
+def canonical(query: str) -> str:
+    """The query as the search page saves it (its fields' order)."""
+    form = PersonFilterForm(QueryDict(query))
+    if not form.is_valid():
+        raise ValueError(f"bad demo filter {query}: {form.errors.as_json()}")
+    return query_string(form)
 
 
 def seed_rules_and_filters(today: datetime.date) -> tuple[int, int]:
@@ -1358,7 +1366,7 @@ def seed_rules_and_filters(today: datetime.date) -> tuple[int, int]:
                 owner=chief,
                 name=name,
                 defaults={
-                    "query": query or recent_inflow_query(today),
+                    "query": canonical(query or recent_inflow_query(today)),
                     "unit": village,
                     "shared": True,
                 },
