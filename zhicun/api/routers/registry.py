@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from zhicun.api.common import LIMIT, OFFSET, UNIT, paged, responses, scoped_unit
 from zhicun.api.schemas import (
@@ -193,7 +193,9 @@ def household_create(request, payload: HouseholdIn):
     fields.pop("hamlet")
     head = fields.pop("head")
     h = services.household_create(by=request.user, hamlet=hamlet, head=head, **fields)
-    return 201, household_out(Household.objects.select_related("hamlet", "head").get(pk=h.pk))
+    return Status(
+        201, household_out(Household.objects.select_related("hamlet", "head").get(pk=h.pk))
+    )
 
 
 @router.patch(
@@ -263,7 +265,7 @@ def person_create(request, payload: PersonIn):
     fields = _fields(payload)
     fields.pop("household")
     p = services.person_add(by=request.user, household=h, **fields)
-    return 201, person_out(get_person(request.user, p.pk))
+    return Status(201, person_out(get_person(request.user, p.pk)))
 
 
 @router.patch("/persons/{person_id}", response=responses({200: PersonOut}, 400, 403, 404, 409))
@@ -357,7 +359,7 @@ def move_create(request, payload: MoveIn):
     fields = payload.dict()
     fields.pop("person")
     m = services.move_record(by=request.user, person=p, **fields)
-    return 201, move_out(m)
+    return Status(201, move_out(m))
 
 
 # --- visits ------------------------------------------------------------------------------------
@@ -400,4 +402,6 @@ def visit_create(request, payload: VisitIn):
     fields = payload.dict()
     fields.pop("household")
     v = services.visit_record(by=request.user, household=h, **fields)
-    return 201, visit_out(Visit.objects.select_related("household__hamlet", "visitor").get(pk=v.pk))
+    return Status(
+        201, visit_out(Visit.objects.select_related("household__hamlet", "visitor").get(pk=v.pk))
+    )
