@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
+from zhicun.cases.services import CaseError
 from zhicun.lib.versioning import ConflictError
 
 NOT_FOUND = "未找到该记录，或不在您的管辖范围内"
@@ -67,6 +68,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def on_not_found(request, exc):
         return respond(request, 404, NOT_FOUND)
+
+    @api.exception_handler(CaseError)
+    def on_case_error(request, exc: CaseError):
+        return respond(request, 400, exc.message)
 
     @api.exception_handler(ConflictError)
     def on_conflict(request, exc: ConflictError):

@@ -303,3 +303,99 @@ class VisitIn(Schema):
     kind: Literal["routine", "key", "policy", "epidemic"]
     findings: Text(5000)
     follow_up: Text(5000) = ""
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+CaseNumber = Annotated[str, Field(pattern=r"^[0-9]{6}-[0-9]{8}-[0-9]{4,6}$")]
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    parent: int | None
+    path: str
+    default_urgency: str
+
+
+class CaseOut(Schema):
+    number: str
+    title: str
+    state: str
+    state_label: str
+    category: int
+    category_name: str
+    urgency: str
+    source: str
+    origin_unit: str
+    responsible_unit: str
+    responsible_unit_name: str
+    address: str
+    reported_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    deadline: datetime.datetime | None
+    light: str = Field(description="green / yellow / red，时钟未运行时为空")
+    resolved_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    version: int
+
+
+class CaseEventOut(Schema):
+    at: datetime.datetime
+    action: str
+    label: str
+    actor: str
+    from_state: str
+    to_state: str
+    unit: str
+    note: str
+
+
+class CaseDetail(CaseOut):
+    description: str
+    reporter_name: str
+    reporter_phone: str = Field(description="已脱敏")
+    persons: list[int]
+    latitude: Decimal | None
+    longitude: Decimal | None
+    result: str
+    rating: str
+    allowed_actions: list[str]
+    events: list[CaseEventOut]
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class CaseIn(Schema):
+    title: Text(100) = Field(min_length=1)
+    description: Text(5000) = Field(min_length=1)
+    category: Id
+    origin_unit: Code = Field(description="发生地单位代码（乡镇、村、网格或自然村）")
+    urgency: Text(20) | None = Field(None, description="紧急程度代码；不填按分类默认")
+    source: Literal["staff", "visit", "phone", "walk_in", "hotline"] = "staff"
+    reporter_name: Text(40) = ""
+    reporter_phone: Text(20) = ""
+    persons: list[Id] = Field(default_factory=list, max_length=50)
+    address: Text(200) = ""
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    idempotency_key: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")] | None = Field(
+        None, description="同一键重复提交只生成一件事件"
+    )
+
+
+class TransitionIn(Schema):
+    action: Text(24)
+    note: Text(2000) = ""
+    version: int | None = Field(None, ge=1, le=MAX_ID, description="读取时的版本号")
+    urgency: Text(20) | None = Field(None, description="受理（accept）时可改紧急程度")
+    unit: Code | None = Field(None, description="交办（assign）的下级单位代码")
+    amount: int | None = Field(
+        None, ge=1, le=366, description="申请延期（request_extension）：工作日或小时"
+    )
+    result: Text(5000) = Field("", description="办结（resolve）的办理结果")
+    method: Text(10) = Field("", description="回复（reply）方式")
+    rating: Text(12) = Field("", description="评价（rate）：satisfied / basic / unsatisfied")
