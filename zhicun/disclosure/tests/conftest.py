@@ -40,3 +40,8 @@ def published(draft, dashihao):
         return services.publication_approve(by=dashihao, publication=pub)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
