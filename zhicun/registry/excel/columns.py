@@ -196,6 +196,7 @@ COLUMNS: list[Column] = [
 
 BY_NAME = {c.name: c for c in COLUMNS}
 HEAD = "02"
+TAGS_MAX_LENGTH = 300  # TagsField stores "|a|b|"
 
 # Common short forms people write instead of the national table's names.
 CODE_ALIASES = {
@@ -286,9 +287,12 @@ def parse(column: Column, raw):
         return _parse_choice(column, text)
     if kind == "tags":
         items = [t for t in _TAG_SPLIT.split(text) if t]
-        if column.choices is None:
-            return list(dict.fromkeys(items))
-        return list(dict.fromkeys(_parse_choice(column, t) for t in items))
+        if column.choices is not None:
+            items = [_parse_choice(column, t) for t in items]
+        items = list(dict.fromkeys(items))
+        if sum(len(t) + 1 for t in items) + 1 > TAGS_MAX_LENGTH:
+            raise CellError(f"内容过长（不超过 {TAGS_MAX_LENGTH} 个字）")
+        return items
     if column.max_length and len(text) > column.max_length:
         raise CellError(f"不能超过 {column.max_length} 个字（现有 {len(text)} 个）")
     return text

@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 
+from zhicun.audit import chain
 from zhicun.audit.models import AuditEvent
 from zhicun.registry.excel.importer import import_commit, import_preview
 from zhicun.registry.models import Household, ImportBatch, Person
@@ -77,6 +78,8 @@ def test_it_imports_a_clean_file_only_when_committed(dashihao, unit):
     assert event.details["persons_created"] == 6
     created = audits.filter(object_type="registry.person").first()
     assert "*" in created.details["changes"]["id_number"][1]
+    checked, broken = chain.verify(AuditEvent.objects.order_by("id"))
+    assert broken is None and checked == AuditEvent.objects.count()
 
 
 def test_it_finds_missing_and_double_heads(dashihao, unit):
