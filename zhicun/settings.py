@@ -4,6 +4,7 @@ With nothing set: SQLite (WAL) in ./var, DEBUG on. `DATABASE_URL=postgres://…`
 PostgreSQL. `ZHICUN_ENV=production` refuses to start with unsafe defaults.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -53,6 +54,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "zhicun.units",
     "zhicun.accounts",
@@ -76,10 +81,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhicun.accounts.sessions.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhicun.audit.middleware.AuditContextMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhicun.urls"
@@ -126,12 +135,30 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "zhicun.accounts.passwords.ComplexityValidator"},
+    {"NAME": "zhicun.accounts.passwords.NotUsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "zhicun.accounts.passwords.HistoryValidator"},
+]
+# Account and session policy (等保 level 3). Demo mode relaxes the password age only.
+ZHICUN_PASSWORD_MAX_AGE_DAYS = envint("ZHICUN_PASSWORD_MAX_AGE_DAYS", "90" if PRODUCTION else "0")
+ZHICUN_IDLE_TIMEOUT_SECONDS = envint("ZHICUN_IDLE_TIMEOUT_MINUTES", "30") * 60
+ZHICUN_SESSION_MAX_SECONDS = envint("ZHICUN_SESSION_MAX_HOURS", "12") * 3600
+ZHICUN_REQUIRE_2FA = envbool("ZHICUN_REQUIRE_2FA", "true" if PRODUCTION else "false")
+OTP_TOTP_ISSUER = "智村"
+# Lockout: 5 failures lock the account, and separately the client address, for 15 minutes.
+AXES_FAILURE_LIMIT = envint("ZHICUN_LOCKOUT_FAILURES", "5")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("ZHICUN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -155,7 +182,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.getenv("ZHICUN_MEDIA_ROOT", VAR_DIR / "media"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = envint("ZHICUN_SESSION_SECONDS", str(12 * 3600))
+SESSION_COOKIE_AGE = ZHICUN_SESSION_MAX_SECONDS
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -197,5 +224,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

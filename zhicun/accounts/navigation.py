@@ -27,10 +27,12 @@ NAV: list[NavItem] = [
     NavItem("督办看板", "cases:board", "case.supervise", "speedometer2"),
     NavItem("事件指标", "cases:indicators", "business.view", "graph-up"),
     NavItem("工作指令", "cases:instructions", "business.view", "megaphone"),
+    NavItem("三务公开", "disclosure:list", "business.view", "megaphone"),
     NavItem("区划与网格", "units:tree", "business.view", "diagram-3"),
     NavItem("区划管理", "units:tree", "units.manage", "diagram-3"),
     NavItem("账号与岗位", "accounts:users", "accounts.manage", "people"),
     NavItem("审计日志", "audit:events", "audit.view", "journal-text"),
+    NavItem("安全管理", "accounts:security", "security.manage", "shield-lock"),
     NavItem("通知发送", "notify:messages", "notify.admin", "envelope-exclamation"),
 ]
 

@@ -53,3 +53,49 @@ def post_revoke(*, by: User, post: Post) -> None:
         unit_code=post.unit.code,
         details={"role": post.role},
     )
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str, session_key=None) -> None:
+    """Change one's own password; every other session of the account ends."""
+    from zhicun.accounts.sessions import end_user_sessions
+
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": "原密码不正确"})
+    if old_password == new_password:
+        raise ValidationError({"new_password": "新密码不能与原密码相同"})
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save()
+    end_user_sessions(user, except_key=session_key)
+    audit_record(actor=user, action="password.change", obj=user)
+
+
+@transaction.atomic
+def user_set_active(*, by: User, user: User, active: bool) -> None:
+    """Disable or re-enable an account; disabling ends its sessions and tokens."""
+    from zhicun.accounts.sessions import end_user_sessions
+
+    if user.pk == by.pk:
+        raise ValidationError("不能停用自己的账号")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        end_user_sessions(user)
+    audit_record(actor=by, action="user.enable" if active else "user.disable", obj=user)
+
+
+def user_end_sessions(*, by: User, user: User) -> int:
+    from zhicun.accounts.sessions import end_user_sessions
+
+    count = end_user_sessions(user)
+    audit_record(actor=by, action="session.end", obj=user, details={"sessions": count})
+    return count
+
+
+def user_unlock(*, by: User, username: str) -> int:
+    from axes.utils import reset
+
+    count = reset(username=username)
+    audit_record(actor=by, action="unlock", details={"username": username, "attempts": count})
+    return count

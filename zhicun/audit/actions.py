@@ -14,6 +14,15 @@ LABELS = {
     "unit.import": "导入区划",
     "post.grant": "授予岗位",
     "post.revoke": "撤销岗位",
+    "lockout": "账号锁定",
+    "unlock": "解除锁定",
+    "password.change": "修改密码",
+    "user.disable": "停用账号",
+    "user.enable": "启用账号",
+    "session.end": "强制下线",
+    "otp.enroll": "绑定动态口令",
+    "otp.verify_failed": "动态口令错误",
+    "lookup": "精确查找",
 }
 
 
