@@ -110,16 +110,13 @@ def inspect_xlsx(data: bytes) -> None:
         head = b""
         try:
             with archive.open(member) as f:
-                while chunk := f.read(MB):
-                    if not head:
-                        head = chunk[:4096]
+                while total <= limit and (chunk := f.read(MB)):
+                    head = head or chunk[:4096]
                     total += len(chunk)
-                    if total > limit:
-                        raise FileRefused(
-                            f"该 .xlsx 文件解压后超过 {limit // MB} MB（疑似压缩炸弹），已拒绝"
-                        )
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             raise FileRefused("无法读取该 .xlsx 文件（压缩数据已损坏）") from None
+        if total > limit:
+            raise FileRefused(f"该 .xlsx 文件解压后超过 {limit // MB} MB（疑似压缩炸弹），已拒绝")
         lowered = member.filename.lower()
         if lowered.endswith((".xml", ".rels")) and (b"<!DOCTYPE" in head or b"<!ENTITY" in head):
             raise FileRefused("文件中含有 XML 实体声明（可能是攻击文件），已拒绝")
