@@ -1116,7 +1116,7 @@ class VillageBuilder:
             moved.update(id(p) for p in chosen)
             return chosen
 
-        # Came in: wives and husbands married into the village, a few who rent and work here.
+        # Came in: wives and husbands who married into the village or joined their family here.
         in_laws = [
             p
             for h in resident
