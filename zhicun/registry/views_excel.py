@@ -42,7 +42,10 @@ def _import_unit(user, code: str | None) -> Unit:
 
 class UploadForm(forms.Form):
     unit = forms.ChoiceField(
-        label="导入到", choices=(), widget=forms.Select(attrs={"class": "form-select"})
+        label="导入到",
+        choices=(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     file = forms.FileField(label="文件（.xlsx、.xls 或 .csv）")
     on_existing = forms.ChoiceField(

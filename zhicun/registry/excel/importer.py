@@ -42,6 +42,7 @@ IMPORT = "registry.import"
 EDIT = "registry.edit"
 MAX_PROBLEMS = 2000
 CHUNK = 2000
+ALREADY = "该文件已导入或未通过预检，不能再次导入"
 
 HOUSEHOLD_COLUMNS = [c for c in COLUMNS if c.level == HOUSEHOLD and c.key not in ("number",)]
 PERSON_HEADERS = {c.key: c.header for c in COLUMNS if c.level != HOUSEHOLD}
@@ -571,6 +572,8 @@ class _Failed(Exception):
 def import_commit(*, by, batch: ImportBatch) -> ImportBatch:
     """Write a previewed file: re-checked under lock, then all rows in one transaction or none."""
     check_perm(by, IMPORT, batch.unit.code)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ValidationError(ALREADY)
     data = storage.load(batch.file_sha256)
     if data is None or hashlib.sha256(data).hexdigest() != batch.file_sha256:
         raise ValidationError("预检的文件已过期或不存在，请重新上传")
@@ -578,7 +581,7 @@ def import_commit(*, by, batch: ImportBatch) -> ImportBatch:
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != ImportBatch.Status.PREVIEWED:
-                raise ValidationError("该文件已导入或未通过预检，不能再次导入")
+                raise ValidationError(ALREADY)
             table = read_table(data, batch.file_name)
             plan = analyse(
                 by=by, unit=batch.unit, table=table, on_existing=batch.on_existing, lock=True
