@@ -135,6 +135,7 @@ def signup_request_code(
 def signup_confirm(*, signup: SignupCode, code: str, password: str) -> User:
     """Check the code and create the account tied to the person (and so their household)."""
     now = timezone.now()
+    refusal = None
     with transaction.atomic():
         current = (
             SignupCode.objects.select_for_update()
@@ -142,16 +143,18 @@ def signup_confirm(*, signup: SignupCode, code: str, password: str) -> User:
             .get(pk=signup.pk)
         )
         if current.used_at is not None:
-            raise ValidationError("该验证码已使用，请重新注册")
-        if current.expires_at < now:
-            raise ValidationError({"code": "验证码已过期，请重新获取"})
-        if current.attempts >= MAX_ATTEMPTS:
-            raise ValidationError({"code": "验证码错误次数过多，请重新获取"})
-        if not hmac.compare_digest(current.code_hash, _hash((code or "").strip(), current.phone)):
+            refusal = ValidationError("该验证码已使用，请重新注册")
+        elif current.expires_at < now:
+            refusal = ValidationError({"code": "验证码已过期，请重新获取"})
+        elif current.attempts >= MAX_ATTEMPTS:
+            refusal = ValidationError({"code": "验证码错误次数过多，请重新获取"})
+        elif not hmac.compare_digest(current.code_hash, _hash((code or "").strip(), current.phone)):
+            # Counted in a block that commits, so the refusal cannot undo the count.
             SignupCode.objects.filter(pk=current.pk).update(attempts=current.attempts + 1)
             left = MAX_ATTEMPTS - current.attempts - 1
-            raise ValidationError({"code": f"验证码不正确，还可尝试 {left} 次"})
-    # Counted attempts must survive the refusal above, so the account is made in its own block.
+            refusal = ValidationError({"code": f"验证码不正确，还可尝试 {left} 次"})
+    if refusal is not None:
+        raise refusal
     person = current.person
     user = User(username=current.phone, full_name=person.name, phone=current.phone)
     try:
