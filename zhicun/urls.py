@@ -21,5 +21,7 @@ urlpatterns = [
     path("notify/", include("zhicun.notify.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("zhicun.api.open311.urls")),
+    path("disclosure/", include("zhicun.disclosure.urls")),
+    path("p/", include("zhicun.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]
