@@ -31,7 +31,9 @@ def test_it_finds_lower_case_x_check_digits():
     assert [f.kind for f in find_personal_data(number.lower())] == ["id_number"]
 
 
-@pytest.mark.parametrize("phone", ["13812345678", "138 1234 5678", "138-1234-5678", "+8613812345678"])
+@pytest.mark.parametrize(
+    "phone", ["13812345678", "138 1234 5678", "138-1234-5678", "+8613812345678"]
+)
 def test_it_finds_mobile_numbers_in_common_spellings(phone):
     assert [f.kind for f in find_personal_data(f"联系电话：{phone}。")] == ["mobile"]
 
