@@ -23,6 +23,7 @@ NAV: list[NavItem] = [
     NavItem("导入", "registry:import", "registry.import", "upload"),
     NavItem("帮扶监测", "support:list", "business.view", "heart-pulse"),
     NavItem("就业帮扶", "jobs:openings", "business.view", "briefcase"),
+    NavItem("监测标准", "support:thresholds", "support.threshold", "sliders"),
     NavItem("民情事件", "cases:list", "business.view", "chat-square-text"),
     NavItem("督办看板", "cases:board", "case.supervise", "speedometer2"),
     NavItem("事件指标", "cases:indicators", "business.view", "graph-up"),

@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "support.review_township": frozenset({Role.COMMAND, Role.INSTRUCTOR}),
     "support.review_county": frozenset({Role.COMMAND}),
     "jobs.edit": frozenset({Role.CHIEF, Role.MANAGER, Role.COMMAND, Role.INSTRUCTOR}),
+    "support.threshold": frozenset({Role.SYSADMIN}),
     "disclosure.draft": frozenset({Role.CHIEF, Role.MANAGER}),
     "disclosure.review": frozenset({Role.CHIEF}),
     "disclosure.review_finance": frozenset({Role.SUPERVISOR}),

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from zhicun.accounts.decorators import check_perm, require_perm
 from zhicun.jobs import services
 from zhicun.jobs.forms import EmployerForm, EndForm, EventForm, OpeningForm, PlacementForm
-from zhicun.jobs.matching import candidates, eligible
+from zhicun.jobs.matching import candidates
 from zhicun.jobs.models import Employer, JobEvent, Opening, Placement
+from zhicun.jobs.stats import statistics
 from zhicun.lib.fields import normalise_tags
 from zhicun.registry.models import Person
 from zhicun.support.forms import bootstrap
@@ -219,36 +220,6 @@ def opening_close(request, pk: int):
 
 
 # --- statistics ---------------------------------------------------------------------------------
-
-
-def statistics(user, *, since: datetime.date, today: datetime.date) -> dict:
-    """Counts for the statistics page and dashboards, all inside the user's scope."""
-    placements = Placement.objects.in_scope(user)
-    current = placements.current(today)
-    by_employer = (
-        placements.since(since)
-        .values("opening__employer__name", "opening__employer__kind")
-        .annotate(
-            n=Count("id"),
-            people=Count("person", distinct=True),
-            avg=Avg("monthly_income"),
-        )
-        .order_by("-n")
-    )
-    since_qs = placements.since(since)
-    avg = since_qs.aggregate(a=Avg("monthly_income"))["a"]
-    return {
-        "current": current.count(),
-        "current_people": current.values("person").distinct().count(),
-        "since_count": since_qs.count(),
-        "since_people": since_qs.values("person").distinct().count(),
-        "avg_income": round(avg) if avg is not None else None,
-        "by_employer": [
-            {**row, "avg": round(row["avg"]) if row["avg"] is not None else None}
-            for row in by_employer
-        ],
-        "not_employed": eligible(user, today=today).count(),
-    }
 
 
 @require_perm(VIEW)

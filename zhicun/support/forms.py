@@ -126,3 +126,15 @@ class ReviewForm(forms.Form):
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(label="结论", choices=Decision.choices)
     opinion = forms.CharField(label="意见", widget=forms.Textarea({"rows": 2}))
+
+
+class ThresholdForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2013, max_value=2100)
+    region_code = forms.CharField(
+        label="适用区划代码",
+        max_length=6,
+        required=False,
+        help_text="如 15（内蒙古）、150902；留空表示全部",
+    )
+    amount = YuanField(label="监测标准（元/人·年）", required=True)
+    note = forms.CharField(label="依据", max_length=200, required=False)

@@ -38,6 +38,7 @@ from zhicun.support.models import (
     Status,
     Step,
     SupportedHousehold,
+    Threshold,
 )
 from zhicun.units.models import CODE_LENGTH
 from zhicun.units.models import Kind as UnitKind
@@ -459,6 +460,17 @@ def measure_add(
     money_errors: dict[str, str] = {}
     amount = _money(amount, "金额", money_errors, "amount")
     errors.update(money_errors)
+    if (
+        not errors
+        and Measure.objects.filter(
+            household=household,
+            person=person,
+            kind=kind,
+            title=title.strip(),
+            start_date=start_date,
+        ).exists()
+    ):
+        errors["title"] = "该措施已登记（同一对象、类型、内容和开始日期）"
     if errors:
         raise ValidationError(errors)
     measure = Measure.objects.create(
@@ -491,3 +503,42 @@ def measure_update(*, by, measure: Measure, **fields) -> Measure:
     measure.save(update_fields=list(fields))
     _audit(by, measure, "update", before)
     return measure
+
+
+# --- thresholds -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def threshold_set(
+    *, by, year: int, amount: int, region_code: str = "", note: str = ""
+) -> Threshold:
+    """Set the monitoring threshold (per-capita net income, 分) of a year for a region."""
+    if not by.can("support.threshold"):
+        raise PermissionDenied("您的岗位无权设置监测标准")
+    region_code = (region_code or "").strip()
+    errors = {}
+    if not (2013 <= int(year) <= timezone.localdate().year + 1):
+        errors["year"] = "年度不正确"
+    if region_code and not (region_code.isdigit() and len(region_code) in (2, 4, 6)):
+        errors["region_code"] = (
+            "适用区划代码应为省（2 位）、市（4 位）或县（6 位）代码，留空表示全部"
+        )
+    if not (100_000 <= int(amount) <= 10_000_000):
+        errors["amount"] = "监测标准应在 1,000 至 100,000 元之间"
+    if errors:
+        raise ValidationError(errors)
+    threshold, created = Threshold.objects.select_for_update().get_or_create(
+        year=year, region_code=region_code, defaults={"amount": amount, "note": note}
+    )
+    before = None if created else threshold.amount
+    if not created:
+        threshold.amount, threshold.note = amount, note
+        threshold.save(update_fields=["amount", "note"])
+    audit_record(
+        actor=by,
+        action="create" if created else "update",
+        obj=threshold,
+        unit_code=region_code,
+        details={"year": year, "region_code": region_code, "amount": [before, amount]},
+    )
+    return threshold

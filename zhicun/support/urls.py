@@ -14,6 +14,7 @@ from zhicun.support.views import (
     supported_detail,
     supported_list,
     supported_new,
+    thresholds,
     village_cards,
     village_pdf,
 )
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", supported_list, name="list"),
     path("new/", supported_new, name="new"),
     path("reviews/", review_queue, name="reviews"),
+    path("thresholds/", thresholds, name="thresholds"),
     path("<int:pk>/", supported_detail, name="detail"),
     path("<int:pk>/cadre/", cadre_assign, name="cadre"),
     path("<int:pk>/review/", review_open, name="review_open"),

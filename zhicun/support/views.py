@@ -22,6 +22,7 @@ from zhicun.support.forms import (
     MeasureForm,
     ReviewForm,
     SupportedForm,
+    ThresholdForm,
     bootstrap,
     fen_to_yuan_input,
 )
@@ -31,6 +32,8 @@ from zhicun.support.models import (
     Review,
     Status,
     SupportedHousehold,
+    Threshold,
+    yuan,
 )
 from zhicun.units.models import Kind as UnitKind
 from zhicun.units.models import Unit
@@ -421,3 +424,21 @@ def village_pdf(request, code: str):
     )
     data = mingbaika.render_pdf(cards, f"{village.name} {year} 年明白卡")
     return _pdf_response(data, f"mingbaika-{village.code}-{year}.pdf")
+
+
+# --- thresholds ---------------------------------------------------------------------------------
+
+
+@require_perm("support.threshold")
+def thresholds(request):
+    form = bootstrap(ThresholdForm(request.POST or None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            t = services.threshold_set(by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _errors(form, e)
+        else:
+            messages.success(request, f"已设置 {t.year} 年监测标准：{yuan(t.amount)} 元")
+            return redirect("support:thresholds")
+    rows = Threshold.objects.order_by("-year", "region_code")
+    return render(request, "support/thresholds.html", {"form": form, "rows": rows})

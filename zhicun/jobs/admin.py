@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from zhicun.jobs.models import Employer
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "unit"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
