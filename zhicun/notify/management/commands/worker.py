@@ -36,6 +36,8 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, self.stop)
             self.stdout.write("后台任务已启动")
         while True:
+            if not options["once"]:
+                close_old_connections()
             self.tick(verbose=options["verbosity"] > 1 or options["once"])
             if options["once"] or self.stopping:
                 return
@@ -48,7 +50,6 @@ class Command(BaseCommand):
         self.stopping = True
 
     def tick(self, verbose: bool = False) -> None:
-        close_old_connections()
         for name, task in worker_tasks():
             try:
                 done = task()
