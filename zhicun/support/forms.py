@@ -138,3 +138,11 @@ class ThresholdForm(forms.Form):
     )
     amount = YuanField(label="监测标准（元/人·年）", required=True)
     note = forms.CharField(label="依据", max_length=200, required=False)
+
+
+class SupportedEditForm(forms.Form):
+    year_identified = forms.IntegerField(label="识别年度", min_value=2013, max_value=2100)
+    causes = SupportedForm.base_fields["causes"]
+    risk_types = SupportedForm.base_fields["risk_types"]
+    notes = SupportedForm.base_fields["notes"]
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -21,6 +21,7 @@ from zhicun.support.forms import (
     IncomeCardForm,
     MeasureForm,
     ReviewForm,
+    SupportedEditForm,
     SupportedForm,
     ThresholdForm,
     bootstrap,
@@ -161,7 +162,11 @@ def supported_detail(request, pk: int):
     reviews = list(s.reviews.prefetch_related("steps__by").select_related("proposed_by"))
     open_review = next((r for r in reviews if r.is_open), None)
     may_decide = bool(open_review and services.may_decide(user, open_review.state, code))
-    show_income = can_see_income(user, code)
+    may_see_income = can_see_income(user, code)
+    # Income is masked by default; showing it is a reveal, one household at a time, audited.
+    show_income = may_see_income and request.GET.get("reveal") == "income"
+    if show_income:
+        _audit_view(request, s, "收入明白卡（历年）")
     cards = list(IncomeCard.objects.filter(household=s.household).with_flags().order_by("-year"))
     members = list(s.household.members.filter(residence__in=ACTIVE))
     return render(
@@ -181,11 +186,40 @@ def supported_detail(request, pk: int):
             ),
             "cards": cards,
             "show_income": show_income,
+            "may_see_income": may_see_income,
             "measures": list(s.household.support_measures.select_related("person")),
             "can_edit": user.can("support.edit", code),
             "year": timezone.localdate().year,
         },
     )
+
+
+@require_perm("support.edit")
+def supported_edit(request, pk: int):
+    s = get_supported_for_user(request.user, pk)
+    check_perm(request.user, "support.edit", s.household.hamlet.code)
+    initial = {
+        "year_identified": s.year_identified,
+        "causes": s.causes,
+        "risk_types": s.risk_types,
+        "notes": s.notes,
+        "version": s.version,
+    }
+    form = bootstrap(SupportedEditForm(request.POST or None, initial=initial))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.supported_update(
+                by=request.user, supported=s, version=data.pop("version"), **data
+            )
+        except ValidationError as e:
+            _errors(form, e)
+        except ConflictError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, "已保存")
+            return redirect("support:detail", s.pk)
+    return render(request, "support/edit.html", {"s": s, "form": form})
 
 
 def _back(s, anchor=""):

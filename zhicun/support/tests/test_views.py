@@ -165,3 +165,27 @@ def test_it_adds_a_measure_for_a_member(login, dashihao, supported):
     assert r.status_code == 302
     m = Measure.objects.get()
     assert m.person == member and m.amount == 600_000
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_masks_income_until_revealed_and_audits_the_reveal(login, dashihao, supported, card):
+    c = login(dashihao)
+    body = c.get(f"/support/{supported.pk}/").content.decode()
+    assert "11,000.00" not in body  # S of the card
+    assert "2026 年低于监测标准" in body
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+    body = c.get(f"/support/{supported.pk}/?reveal=income").content.decode()
+    assert "11,000.00" in body
+    assert AuditEvent.objects.filter(action="reveal", object_id=str(supported.pk)).count() == 1
+
+
+def test_it_edits_causes_but_detects_a_stale_form(login, dashihao, supported):
+    c = login(dashihao)
+    data = {"year_identified": "2016", "causes": ["01", "07"], "notes": "缺技术", "version": "1"}
+    assert c.post(f"/support/{supported.pk}/edit/", data).status_code == 302
+    supported.refresh_from_db()
+    assert supported.causes == ["01", "07"] and supported.version == 2
+    r = c.post(f"/support/{supported.pk}/edit/", {**data, "notes": "旧页面"})
+    assert "该记录已被他人修改" in r.content.decode()
+    supported.refresh_from_db()
+    assert supported.notes == "缺技术"
