@@ -31,6 +31,7 @@ from zhicun.registry.excel.columns import (
     HOUSEHOLD,
     CellError,
     Column,
+    display,
     parse,
 )
 from zhicun.registry.excel.reader import FileRefused, Table, read_table
@@ -413,6 +414,7 @@ def _looks_clean(person: Person, today: datetime.date | None) -> bool | None:
     """Whether the ID number's place is known, for a person that passes clean_person's rules;
     None when in doubt. Field values were already checked by the column parsers."""
     number = (person.id_number or "").upper()
+    person.name = (person.name or "").strip()
     if not person.name or len(number) != 18 or not number[:17].isdigit():
         return None
     if not (number[17].isdigit() or number[17] == "X"):
@@ -470,6 +472,17 @@ def _plan_existing(plan: Plan, row: Row, person: Person, unit, by, on_existing, 
         return
     before = person.to_dict()
     changed = [k for k, v in row.person.items() if getattr(person, k) != v]
+    if "residence" in changed:
+        # As on the person page: residence follows recorded moves, deaths and move-aways.
+        changed.remove("residence")
+        plan.warn(
+            row.number,
+            BY_NAME["person.residence"].header,
+            "居住状态的变化请通过登记流动办理，导入不更新此项",
+            BY_NAME["person.residence"].show(
+                display(BY_NAME["person.residence"], row.person["residence"])
+            ),
+        )
     for key in changed:
         setattr(person, key, row.person[key])
     if not changed:
