@@ -13,6 +13,8 @@ GOOD = {
     "SECRET_KEY": "x" * 50,
     "ALLOWED_HOSTS": "zhicun.example.cn",
     "DEBUG": "false",
+    "ZHICUN_DATA_KEYS": "k1:" + "A" * 43 + "=",
+    "ZHICUN_INDEX_KEY": "i" * 40,
 }
 
 
@@ -44,6 +46,7 @@ def test_production_with_safe_settings_starts():
         ({"DEBUG": "true"}, "DEBUG"),
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"ZHICUN_DATA_KEYS": ""}, "ZHICUN_DATA_KEYS"),
     ],
 )
 def test_production_refuses_unsafe_defaults(override, message):

@@ -4,7 +4,9 @@ With nothing set: SQLite (WAL) in ./var, DEBUG on. `DATABASE_URL=postgres://…`
 PostgreSQL. `ZHICUN_ENV=production` refuses to start with unsafe defaults.
 """
 
+import base64
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
@@ -36,7 +38,18 @@ SECRET_KEY = os.getenv("SECRET_KEY", DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
+# Encryption at rest of ID numbers and phones (zhicun/lib/crypto.py). Development derives keys
+# from SECRET_KEY; production must set its own (see README, "Keys").
+ZHICUN_CIPHER = os.getenv("ZHICUN_CIPHER", "aes")
+_dev_key = base64.b64encode(hashlib.sha256(b"data:" + SECRET_KEY.encode()).digest()).decode()
+ZHICUN_DATA_KEYS = envlist("ZHICUN_DATA_KEYS", "" if PRODUCTION else f"dev:{_dev_key}")
+ZHICUN_INDEX_KEY = os.getenv("ZHICUN_INDEX_KEY", "" if PRODUCTION else "index:" + SECRET_KEY)
+
 if PRODUCTION:
+    if not ZHICUN_DATA_KEYS or not ZHICUN_INDEX_KEY:
+        raise ImproperlyConfigured("生产模式必须设置 ZHICUN_DATA_KEYS 与 ZHICUN_INDEX_KEY")
+    if ZHICUN_CIPHER not in ("aes", "sm4"):
+        raise ImproperlyConfigured("ZHICUN_CIPHER 只能是 aes 或 sm4")
     if DEBUG:
         raise ImproperlyConfigured("生产模式不能开启 DEBUG（请设置 DEBUG=false）")
     if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:

@@ -84,6 +84,7 @@ class TagsField(models.CharField):
 @TagsField.register_lookup
 class HasTag(Lookup):
     lookup_name = "has"
+    prepare_rhs = False  # the tag itself, not the stored "|a|b|" form
 
     def process_rhs(self, compiler, connection):
         return "%s", [f"%{SEP}{self.rhs}{SEP}%"]
@@ -92,3 +93,101 @@ class HasTag(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+class EncryptedCharField(models.CharField):
+    """A short sensitive string (ID number, phone) stored encrypted (zhicun.lib.crypto).
+
+    Python code sees the plain value. `filter(field=v)` and `filter(field__in=[…])` compare the
+    sibling blind-index column named by `index_field`, so lookups keep working unchanged.
+    """
+
+    def __init__(self, *args, index_field: str = "", **kwargs):
+        self.index_field = index_field
+        kwargs.setdefault("max_length", 120)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["index_field"] = self.index_field
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        from zhicun.lib.crypto import decrypt, is_encrypted
+
+        if value and is_encrypted(value):
+            return decrypt(value)
+        return value
+
+    def get_prep_value(self, value):
+        from zhicun.lib.crypto import encrypt, is_encrypted
+
+        value = super().get_prep_value(value)
+        if not value or is_encrypted(value):
+            return value or ""
+        return encrypt(value)
+
+
+class BlindIndexField(models.CharField):
+    """HMAC of another field's plain value, kept up to date on every save (bulk_create too)."""
+
+    def __init__(self, *args, source: str = "", **kwargs):
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key, default in (("max_length", 64), ("editable", False), ("blank", True)):
+            if kwargs.get(key) == default:
+                kwargs.pop(key)
+        kwargs.pop("db_index", None) if self.db_index else kwargs.update(db_index=False)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        from zhicun.lib.crypto import blind_index
+
+        value = blind_index(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def _index_column(lookup, compiler):
+    from django.db.models.expressions import Col
+
+    field = lookup.lhs.target
+    index = field.model._meta.get_field(field.index_field)
+    return compiler.compile(Col(lookup.lhs.alias, index))
+
+
+@EncryptedCharField.register_lookup
+class EncryptedExact(Lookup):
+    lookup_name = "exact"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        from zhicun.lib.crypto import blind_index
+
+        sql, params = _index_column(self, compiler)
+        return f"{sql} = %s", [*params, blind_index(self.rhs or "")]
+
+
+@EncryptedCharField.register_lookup
+class EncryptedIn(Lookup):
+    lookup_name = "in"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        from django.core.exceptions import EmptyResultSet
+
+        from zhicun.lib.crypto import blind_index
+
+        values = [blind_index(v or "") for v in self.rhs]
+        if not values:
+            raise EmptyResultSet
+        sql, params = _index_column(self, compiler)
+        return f"{sql} IN ({', '.join(['%s'] * len(values))})", [*params, *values]

@@ -15,8 +15,11 @@ def save_versioned(obj: Model, expected_version: int | None, fields: list[str]) 
     """Save `fields` only if the row still has `expected_version`; bump the version."""
     if expected_version is None:
         expected_version = obj.version
-    values = {name: getattr(obj, name) for name in fields}
     model = type(obj)
+    names = set(fields)
+    # Keyed-hash columns follow the fields they index.
+    names |= {f.name for f in model._meta.concrete_fields if getattr(f, "source", None) in names}
+    values = {name: model._meta.get_field(name).pre_save(obj, False) for name in sorted(names)}
     updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
         version=F("version") + 1, **values
     )

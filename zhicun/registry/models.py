@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhicun.lib import codes
-from zhicun.lib.fields import TagsField
+from zhicun.lib.fields import BlindIndexField, EncryptedCharField, TagsField
 from zhicun.lib.masking import mask_id_number, mask_phone
 from zhicun.registry.choices import (
     ACTIVE,
@@ -69,7 +69,8 @@ class Household(models.Model):
     housing_safety = models.CharField(
         "住房安全", max_length=10, choices=HousingSafety.choices, default=HousingSafety.UNKNOWN
     )
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = EncryptedCharField("联系电话", blank=True, index_field="phone_hash")
+    phone_hash = BlindIndexField(source="phone")
     tags = TagsField("户类别", choices=HouseholdTag.choices)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -170,7 +171,16 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(name__contains=q)
 
 
-PERSON_HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "name_pinyin", "name_initials"}
+PERSON_HIDDEN_FIELDS = {
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "name_pinyin",
+    "name_initials",
+    "id_number_hash",
+    "phone_hash",
+}
 
 
 class Person(models.Model):
@@ -186,7 +196,8 @@ class Person(models.Model):
     name = models.CharField("姓名", max_length=40)
     name_pinyin = models.CharField(max_length=120, blank=True, editable=False)
     name_initials = models.CharField(max_length=40, blank=True, editable=False)
-    id_number = models.CharField("身份证号码", max_length=18)
+    id_number = EncryptedCharField("身份证号码", index_field="id_number_hash")
+    id_number_hash = BlindIndexField(source="id_number")
     sex = code_field("sex", "性别")
     birth_date = models.DateField("出生日期")
     ethnicity = code_field("ethnicity", "民族", default="01")
@@ -211,7 +222,8 @@ class Person(models.Model):
     residence = models.CharField(
         "居住状态", max_length=10, choices=Residence.choices, default=Residence.RESIDENT
     )
-    phone = models.CharField("手机号", max_length=20, blank=True)
+    phone = EncryptedCharField("手机号", blank=True, index_field="phone_hash")
+    phone_hash = BlindIndexField(source="phone")
     groups = TagsField("特殊人群", choices=SpecialGroup.choices)
     medical_insurance = models.BooleanField("城乡居民医保", default=False)
     pension_insurance = models.BooleanField("养老保险", default=False)
@@ -232,7 +244,7 @@ class Person(models.Model):
         ordering = ["household_id", "relation", "birth_date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"],
+                fields=["id_number_hash"],
                 condition=Q(residence__in=list(ACTIVE)),
                 name="person_id_number_unique_active",
             )
@@ -240,8 +252,6 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["hamlet", "residence"]),
             models.Index(fields=["hamlet", "birth_date"]),
-            models.Index(fields=["id_number"]),
-            models.Index(fields=["phone"]),
         ]
 
     def __str__(self) -> str:
