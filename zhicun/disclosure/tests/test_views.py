@@ -151,3 +151,17 @@ def test_the_home_panel_counts_what_waits_for_review(login, dashihao, jiandu, dr
     r = login(jiandu).get("/")
     assert r.status_code == 200
     assert "待我审核" in r.content.decode()
+
+
+def test_the_chief_changes_the_village_settings(login, dashihao, grid1, village):
+    assert login(grid1).get(f"/disclosure/settings/{village.code}/").status_code == 403
+    client = login(dashihao)
+    r = client.post(
+        f"/disclosure/settings/{village.code}/",
+        {"affairs_months": 3, "finance_months": 1, "report_threshold": 5, "premoderation": "on"},
+    )
+    assert r.status_code == 302
+    from zhicun.disclosure.models import DisclosureSettings
+
+    rule = DisclosureSettings.objects.get(unit=village)
+    assert rule.premoderation and rule.report_threshold == 5
