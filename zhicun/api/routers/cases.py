@@ -1,5 +1,7 @@
 """Cases: report, list, detail with the timeline, and transitions through the case services."""
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +29,7 @@ STATE = Query(None, description="状态；open 表示全部未办结")
 LIGHT = Query(None, description="红黄绿灯")
 CATEGORY = Query(None, ge=1, le=2**53, description="分类（含其子分类）")
 SEARCH = Query(None, max_length=40, description="标题或编号")
+StateFilter = Literal[("open", *State.values)]
 REPORT_KINDS = (Kind.TOWNSHIP, Kind.VILLAGE, Kind.GRID, Kind.HAMLET)
 
 
@@ -110,7 +113,7 @@ def categories(request):
 def cases(
     request,
     unit: str | None = UNIT,
-    state: str | None = STATE,
+    state: StateFilter | None = STATE,
     light: Light | None = LIGHT,
     category: int | None = CATEGORY,
     q: str | None = SEARCH,
@@ -125,8 +128,6 @@ def cases(
     if state == "open":
         qs = qs.open()
     elif state:
-        if state not in State.values:
-            raise ValidationError({"state": "未知的状态"})
         qs = qs.filter(state=state)
     now = timezone.now()
     if light == Light.RED:
