@@ -243,10 +243,11 @@ def attachment_delete(request, pk: int):
 
 
 def attachment_file(request, pk: int):
-    """Anyone may fetch the files of a public item; staff also those of drafts in scope."""
+    """Anyone may fetch the files of a published item; staff in scope also other versions'."""
     attachment = get_object_or_404(Attachment.objects.select_related("publication"), pk=pk)
     pub = attachment.publication
-    if not pub.is_public:
+    # A withdrawn item keeps its title and reason in public, not its files.
+    if not pub.is_public or pub.status == Status.WITHDRAWN:
         get_publication_for_user(request.user, pub.pk)
     response = FileResponse(
         attachment.file.open("rb"),

@@ -103,3 +103,24 @@ def test_staff_cannot_comment_as_villagers(login, publish, dashihao, village):
     pub = publish()
     r = login(dashihao).post(f"/p/{village.code}/a/{pub.pk}/comment/", {"body": "x"}, follow=True)
     assert "只有本村实名认证的村民可以留言" in r.content.decode()
+
+
+def test_a_withdrawn_item_keeps_its_reason_but_not_its_content_or_files(
+    client, publish, dashihao, village
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pub = disclosure.publication_create(
+        by=dashihao, unit=village, kind=Kind.NOTICE, title="误发的通知", body="误发内容"
+    )
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    attachment = disclosure.attachment_add(
+        by=dashihao, publication=pub, upload=SimpleUploadedFile("a.png", png)
+    )
+    disclosure.publication_submit(by=dashihao, publication=pub)
+    disclosure.publication_approve(by=dashihao, publication=pub)
+    assert client.get(f"/disclosure/files/{attachment.pk}/").status_code == 200
+    disclosure.publication_withdraw(by=dashihao, publication=pub, reason="发错了村")
+    html = client.get(f"/p/{village.code}/a/{pub.pk}/").content.decode()
+    assert "发错了村" in html and "误发内容" not in html
+    assert client.get(f"/disclosure/files/{attachment.pk}/").status_code == 404
