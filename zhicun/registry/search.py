@@ -4,7 +4,7 @@ used by the search page, saved filters, statistics, exports and the API.
 GET parameters (repeat a parameter for "any of"): unit, q, age_min, age_max, sex, ethnicity,
 education, political, residence, labour, employment, skill, group, health, disability,
 household_tag, land_min, land_max, moved (in|out|return), moved_since, moved_until,
-not_visited_days, pension (1 = receiving).
+moved_days (within the last N days), not_visited_days, pension (1 = receiving).
 """
 
 import datetime
@@ -73,6 +73,9 @@ class PersonFilterForm(forms.Form):
     )
     moved_since = forms.DateField(required=False, label="流动起始日期", widget=_DATE)
     moved_until = forms.DateField(required=False, label="流动截止日期", widget=_DATE)
+    moved_days = forms.IntegerField(
+        required=False, min_value=1, max_value=3650, label="近多少天内流动"
+    )
     not_visited_days = forms.IntegerField(
         required=False, min_value=1, max_value=3650, label="超过多少天未走访"
     )
@@ -173,7 +176,7 @@ def apply_filters(qs: QuerySet, data: dict, *, today: datetime.date | None = Non
         qs = qs.filter(household__land_area__gte=data["land_min"])
     if data.get("land_max") is not None:
         qs = qs.filter(household__land_area__lte=data["land_max"])
-    if data.get("moved") or data.get("moved_since") or data.get("moved_until"):
+    if any(data.get(k) for k in ("moved", "moved_since", "moved_until", "moved_days")):
         moves = Move.objects.filter(person=OuterRef("pk"))
         if data.get("moved"):
             moves = moves.filter(kind=data["moved"])
@@ -181,6 +184,9 @@ def apply_filters(qs: QuerySet, data: dict, *, today: datetime.date | None = Non
             moves = moves.filter(date__gte=data["moved_since"])
         if data.get("moved_until"):
             moves = moves.filter(date__lte=data["moved_until"])
+        if data.get("moved_days"):
+            # Relative, so that a saved "近14天流入" stays true tomorrow.
+            moves = moves.filter(date__gte=today - datetime.timedelta(days=data["moved_days"]))
         qs = qs.filter(Exists(moves))
     if data.get("not_visited_days"):
         since = today - datetime.timedelta(days=data["not_visited_days"])
