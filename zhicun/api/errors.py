@@ -79,4 +79,6 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
+        if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+            return respond(request, 400, "请求体无法解析：应为 UTF-8 编码的 JSON")
         return respond(request, exc.status_code, str(exc.message))

@@ -32,7 +32,9 @@ def token_out(token) -> dict:
     }
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+)
 def issue(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (valid for 30 days by default)."""
     try:

@@ -29,3 +29,11 @@ def test_it_serves_the_schema_and_local_docs(client, district):
     assert docs.status_code == 200
     assert b"/static/ninja/swagger-ui-bundle.js" in docs.content
     assert b"cdn" not in docs.content.lower()
+
+
+def test_it_answers_400_in_chinese_for_a_body_that_is_not_json(api, grid1):
+    r = api(grid1).client.post(
+        "/api/v1/auth/token", b"\x18\x92\xff", content_type="application/json"
+    )
+    assert r.status_code == 400
+    assert r.json() == {"detail": "请求体无法解析：应为 UTF-8 编码的 JSON"}
