@@ -41,7 +41,8 @@ def panels(request) -> list[dict]:
                 "template": "cases/panel_notices.html",
                 "title": "督办通知（请签收）",
                 "notices": notices,
-                "width": "col-12",
+                # The home page lays panels out in a flex row: this one goes first.
+                "width": "col-12 order-first",
             }
         )
     mine = Case.objects.in_scope(user).filter(_handled_q(user))
