@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zhicun.registry",
     "zhicun.notify",
     "zhicun.cases",
+    "zhicun.errands",
     "zhicun.support",
     "zhicun.jobs",
     "zhicun.api",

@@ -18,10 +18,12 @@ urlpatterns = [
     path("jobs/", include("zhicun.jobs.urls")),
     path("audit/", include("zhicun.audit.urls")),
     path("cases/", include("zhicun.cases.urls")),
+    path("errands/", include("zhicun.errands.urls")),
     path("notify/", include("zhicun.notify.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("zhicun.api.open311.urls")),
     path("disclosure/", include("zhicun.disclosure.urls")),
     path("p/", include("zhicun.portal.urls")),
+    path("dashboard/", include("zhicun.dashboard.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("工作台", "home", None, "house"),
+    NavItem("指挥中心", "dashboard:home", "business.view", "display"),
     NavItem("户籍管理", "registry:households", "business.view", "house-door"),
     NavItem("人员查询", "registry:search", "business.view", "search"),
     NavItem("流动人口", "registry:floating", "business.view", "signpost-split"),
@@ -28,6 +29,9 @@ NAV: list[NavItem] = [
     NavItem("督办看板", "cases:board", "case.supervise", "speedometer2"),
     NavItem("事件指标", "cases:indicators", "business.view", "graph-up"),
     NavItem("工作指令", "cases:instructions", "business.view", "megaphone"),
+    NavItem("代办服务", "errands:list", "business.view", "briefcase-fill"),
+    NavItem("代办统计", "errands:stats", "business.view", "bar-chart-line"),
+    NavItem("代办事项", "errands:catalogue", "errand.admin", "card-checklist"),
     NavItem("三务公开", "disclosure:list", "business.view", "megaphone"),
     NavItem("区划与网格", "units:tree", "business.view", "diagram-3"),
     NavItem("区划管理", "units:tree", "units.manage", "diagram-3"),

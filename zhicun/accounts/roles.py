@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "disclosure.moderate": frozenset({Role.CHIEF, Role.MANAGER}),
     "disclosure.settings": frozenset({Role.CHIEF}),
     "ledger.edit": frozenset({Role.CHIEF, Role.MANAGER}),
+    "errand.handle": frozenset({Role.CHIEF, Role.MANAGER, Role.COLLECTOR}),
+    "errand.admin": frozenset({Role.SYSADMIN}),
 }
 
 
