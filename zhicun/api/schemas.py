@@ -399,3 +399,49 @@ class TransitionIn(Schema):
     result: Text(5000) = Field("", description="办结（resolve）的办理结果")
     method: Text(10) = Field("", description="回复（reply）方式")
     rating: Text(12) = Field("", description="评价（rate）：satisfied / basic / unsatisfied")
+
+
+# --- publications -----------------------------------------------------------------------------
+
+
+class PublicationOut(Schema):
+    id: int
+    unit: str
+    kind: str
+    title: str
+    body: str
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    number: int = Field(description="版本号")
+    status: str
+    status_label: str
+    correction_note: str
+    withdraw_reason: str
+    created_at: datetime.datetime
+    published_at: datetime.datetime | None
+
+
+class PublicationPage(Schema):
+    count: int
+    items: list[PublicationOut]
+
+
+class PublicationIn(Schema):
+    unit: Code = Field(description="行政村代码")
+    kind: Literal["party", "affairs", "finance", "rules", "log", "notice", "guide"]
+    title: Text(120) = Field(min_length=1)
+    body: Text(50000) = ""
+    period_start: Day | None = None
+    period_end: Day | None = None
+
+
+class PublicationPatch(Schema):
+    title: Text(120) | None = None
+    body: Text(50000) | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
+
+
+class PublicationAction(Schema):
+    action: Literal["submit", "approve", "reject", "withdraw", "correct"]
+    note: Text(500) = Field("", description="退回、撤回、更正的原因或审核意见")
