@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "zhicun.api",
     "zhicun.disclosure",
     "zhicun.portal",
+    "zhicun.ops",
     "zhicun.demo",
 ]
 
