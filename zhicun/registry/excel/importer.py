@@ -142,7 +142,9 @@ def analyse(
             seen = values[number].get(key)
             if seen is None:
                 values[number][key] = (value, row.number)
-            elif seen[0] != value:
+            elif seen[0] != value and not (
+                key == "hamlet" and hamlets.resolve(seen[0])[0] == hamlets.resolve(value)[0]
+            ):
                 column = BY_NAME[f"{HOUSEHOLD}.{key}"]
                 plan.error(
                     row.number,
@@ -220,6 +222,8 @@ def analyse(
             updated_households.add(number)
             _plan_household_update(plan, household, values[number])
 
+    failed_rows = {p.row for p in plan.errors}
+    failed = {r.household.get("number") for r in rows if r.number in failed_rows}
     for number, group in members.items():
         heads = [(row, p) for row, p in group if p.relation == HEAD]
         household = households.get(number)
@@ -234,6 +238,8 @@ def analyse(
             if heads:
                 continue
         else:
+            if not heads and number in failed:
+                continue  # the head's own row has a problem already named
             if not heads:
                 plan.error(
                     group[0][0].number,

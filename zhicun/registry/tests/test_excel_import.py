@@ -262,3 +262,13 @@ def test_its_shortcut_agrees_with_clean_person(change):
         full = False
     assert full or not fast  # never accepts what the registry refuses
     assert fast == (change == {})
+
+
+def test_it_names_a_bad_head_row_once(dashihao, unit):
+    rows = sheets.family("H1", "大十号")
+    rows[0]["身份证号码"] = "123"
+    rows[1]["自然村"] = HAMLET_A  # the same hamlet, by code
+
+    batch, _plan = preview(dashihao, unit(VILLAGE), sheets.csv_bytes(rows))
+
+    assert messages_of(batch) == [(2, "身份证号码", "身份证号码应为 18 位，实际 3 位")]
