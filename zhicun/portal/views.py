@@ -258,9 +258,10 @@ def me(request):
 def _errands(user) -> list:
     if not apps.is_installed("zhicun.errands"):
         return []
-    from django.apps import apps as registry
-
-    model = registry.get_model("errands", "Errand")
+    try:
+        model = apps.get_model("errands", "Errand")
+    except LookupError:
+        return []
     return list(model.objects.in_scope(user)[:20])
 
 

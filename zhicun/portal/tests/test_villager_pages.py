@@ -26,7 +26,9 @@ def test_a_villager_sees_only_their_own_cases(login, hamlet, collector1, categor
     mine = staff_case(collector1, hamlet, category, reporter=me, title="我家门口路灯坏了")
     theirs = staff_case(collector1, hamlet, category, reporter=neighbour, title="邻居的事")
     client = login(me)
-    assert client.get(f"/p/me/cases/{mine.number}/").status_code == 200
+    page = client.get(f"/p/me/cases/{mine.number}/")
+    assert page.status_code == 200
+    assert "待受理" in page.content.decode()  # the timeline, in words
     assert client.get(f"/p/me/cases/{theirs.number}/").status_code == 404
     html = client.get("/p/me/").content.decode()
     assert "我家门口路灯坏了" in html and "邻居的事" not in html
