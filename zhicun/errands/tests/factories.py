@@ -31,6 +31,4 @@ def processing(by, **kw):
 
 def replied(by, **kw):
     errand = processing(by, **kw)
-    return services.errand_reply(
-        errand=errand, by=by, result="已缴清", method=ReplyMethod.VISIT
-    )
+    return services.errand_reply(errand=errand, by=by, result="已缴清", method=ReplyMethod.VISIT)

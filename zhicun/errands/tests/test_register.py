@@ -18,7 +18,10 @@ TZ = ZoneInfo("Asia/Shanghai")
 def test_it_registers_at_the_door_with_the_type_checklist(grid1):
     person = villager()
     errand = services.errand_register(
-        by=grid1, person=person, type=kind("medical_claim"), need="住院费用报销",
+        by=grid1,
+        person=person,
+        type=kind("medical_claim"),
+        need="住院费用报销",
         channel=Channel.DOOR,
     )
     errand.refresh_from_db()
