@@ -655,6 +655,11 @@ def villages_in_scope(user: User):
     return Unit.objects.in_scope(user).of_kind(UnitKind.VILLAGE).order_by("code")
 
 
+def completion_in_scope(user: User, today: dt.date | None = None) -> dict:
+    """公开完成率 of the villages a user sees: for township and district pages and dashboards."""
+    return disclosure_completion(villages_in_scope(user), today)
+
+
 # ---------------------------------------------------------------------------------------------
 # 民情日志.
 

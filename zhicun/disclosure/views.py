@@ -499,7 +499,7 @@ def comment_act(request, pk: int):
 
 @require_perm("business.view")
 def completion(request):
-    result = services.disclosure_completion(services.villages_in_scope(request.user))
+    result = services.completion_in_scope(request.user)
     settable = {u.code for u in _villages_for(request.user, "disclosure.settings")}
     return render(request, "disclosure/completion.html", {"result": result, "settable": settable})
 
