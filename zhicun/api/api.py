@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from zhicun.api import errors
 from zhicun.api.auth import BearerToken
 from zhicun.api.renderers import Utf8JSONRenderer
-from zhicun.api.routers import auth, cases, publications, registry, units
+from zhicun.api.routers import auth, cases, errands, publications, registry, units
 
 DESCRIPTION = """智村数据接口。
 
@@ -34,4 +34,5 @@ api.add_router("/auth", auth.router)
 api.add_router("/", units.router)
 api.add_router("/", registry.router)
 api.add_router("/", cases.router)
+api.add_router("/", errands.router)
 api.add_router("/", publications.router)

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
 from zhicun.cases.services import CaseError
+from zhicun.errands.services import ErrandError
 from zhicun.lib.versioning import ConflictError
 
 NOT_FOUND = "未找到该记录，或不在您的管辖范围内"
@@ -71,6 +72,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(CaseError)
     def on_case_error(request, exc: CaseError):
+        return respond(request, 400, exc.message)
+
+    @api.exception_handler(ErrandError)
+    def on_errand_error(request, exc: ErrandError):
         return respond(request, 400, exc.message)
 
     @api.exception_handler(ConflictError)

@@ -445,3 +445,63 @@ class PublicationPatch(Schema):
 class PublicationAction(Schema):
     action: Literal["submit", "approve", "reject", "withdraw", "correct"]
     note: Text(500) = Field("", description="退回、撤回、更正的原因或审核意见")
+
+
+# --- errands ----------------------------------------------------------------------------------
+
+
+class ErrandTypeOut(Schema):
+    code: str
+    name: str
+    description: str
+    documents: list[str]
+    limit_days: int
+    pays_money: bool
+
+
+class ErrandOut(Schema):
+    id: int
+    number: str
+    person: int
+    person_name: str
+    type: str
+    type_name: str
+    unit: str
+    need: str
+    documents_required: list[str]
+    channel: str
+    state: str
+    state_label: str
+    registered_at: datetime.datetime
+    deadline: datetime.datetime | None
+    light: str
+    office: str
+    result: str
+    replied_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    version: int
+
+
+class ErrandPage(Schema):
+    count: int
+    items: list[ErrandOut]
+
+
+class ErrandIn(Schema):
+    person: Id
+    type: Text(30) = Field(description="代办事项代码")
+    need: Text(2000) = ""
+    channel: Literal["door", "desk", "phone"] = "door"
+    documents_required: list[Text(60)] | None = Field(None, max_length=30)
+    idempotency_key: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")] | None = None
+
+
+class ErrandStep(Schema):
+    action: Literal["start", "note", "reply", "close", "cancel", "fail"]
+    note: Text(2000) = Field("", description="办理情况；撤销或未办成的原因")
+    office: Text(100) = Field("", description="办理机构（start、note）")
+    result: Text(2000) = Field("", description="办理结果（reply）")
+    method: Text(10) = Field("", description="答复方式（reply）：visit / phone / message / desk")
+    confirmed: bool = Field(False, description="村民已确认（close）")
+    informed: bool = Field(False, description="已告知村民（fail）")
+    version: int | None = Field(None, ge=1, le=MAX_ID)
