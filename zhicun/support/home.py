@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhicun.support import services
-from zhicun.support.models import IncomeCard, Review, SupportedHousehold
+from zhicun.support.models import Review, SupportedHousehold
+from zhicun.support.stats import flagged_cards
 
 PANEL_PERMS = (
     "support.edit",
@@ -15,15 +16,8 @@ PANEL_PERMS = (
 
 
 def flagged_count(user, year: int) -> int:
-    """Households in scope whose income card of `year` is flagged (dashboards use this too)."""
-    return (
-        IncomeCard.objects.in_scope(user)
-        .filter(year=year)
-        .flagged()
-        .values("household")
-        .distinct()
-        .count()
-    )
+    """Households in scope whose income card of `year` is flagged."""
+    return flagged_cards(user, year).values("household").distinct().count()
 
 
 def reviews_waiting_for(user) -> int:
