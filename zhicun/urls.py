@@ -24,5 +24,6 @@ urlpatterns = [
     path("open311/v2/", include("zhicun.api.open311.urls")),
     path("disclosure/", include("zhicun.disclosure.urls")),
     path("p/", include("zhicun.portal.urls")),
+    path("dashboard/", include("zhicun.dashboard.urls")),
     path("django-admin/", admin.site.urls),
 ]

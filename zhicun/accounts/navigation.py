@@ -15,6 +15,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("工作台", "home", None, "house"),
+    NavItem("指挥中心", "dashboard:home", "business.view", "display"),
     NavItem("户籍管理", "registry:households", "business.view", "house-door"),
     NavItem("人员查询", "registry:search", "business.view", "search"),
     NavItem("流动人口", "registry:floating", "business.view", "signpost-split"),
