@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "zhicun.disclosure",
     "zhicun.portal",
     "zhicun.ops",
+    "zhicun.dashboard",
     "zhicun.demo",
 ]
 
