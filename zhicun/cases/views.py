@@ -320,9 +320,11 @@ def instruction_new(request):
 
 @require_perm("business.view")
 def instruction_list(request):
-    qs = Instruction.objects.in_scope(request.user).annotate(
-        n=Count("cases"), done=Count("cases", filter=~Q(cases__state__in=OPEN))
-    ).order_by("-issued_at")
+    qs = (
+        Instruction.objects.in_scope(request.user)
+        .annotate(n=Count("cases"), done=Count("cases", filter=~Q(cases__state__in=OPEN)))
+        .order_by("-issued_at")
+    )
     return render(request, "cases/instructions.html", {"page": _page(request, qs)})
 
 
