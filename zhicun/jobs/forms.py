@@ -4,10 +4,11 @@ from django import forms
 
 from zhicun.jobs.models import EmployerKind
 from zhicun.lib import codes
+from zhicun.lib.forms import BootstrapMixin
 from zhicun.support.forms import YuanField
 
 
-class EmployerForm(forms.Form):
+class EmployerForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label="用工单位名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=EmployerKind.choices)
     unit = forms.ChoiceField(label="登记单位")
@@ -20,7 +21,7 @@ class EmployerForm(forms.Form):
         self.fields["unit"].choices = [(u.code, u.path_names()) for u in units]
 
 
-class OpeningForm(forms.Form):
+class OpeningForm(BootstrapMixin, forms.Form):
     employer = forms.TypedChoiceField(label="用工单位", coerce=int)
     position = forms.CharField(label="岗位", max_length=60)
     headcount = forms.IntegerField(label="招聘人数", min_value=1, max_value=10000)
@@ -51,20 +52,20 @@ class OpeningForm(forms.Form):
         self.fields["employer"].choices = [(e.pk, e.name) for e in employers]
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(BootstrapMixin, forms.Form):
     start_date = forms.DateField(label="上岗日期", widget=forms.DateInput)
     end_date = forms.DateField(label="离岗日期", required=False, widget=forms.DateInput)
     monthly_income = YuanField(label="月收入（元）", required=True)
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 
-class EventForm(forms.Form):
+class EventForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=[("contact", "已联系"), ("interview", "已面试"), ("refusal", "不愿意/未录用")]
     )
     note = forms.CharField(max_length=200, required=False)
 
 
-class EndForm(forms.Form):
+class EndForm(BootstrapMixin, forms.Form):
     end_date = forms.DateField(label="离岗日期", widget=forms.DateInput)
     note = forms.CharField(label="说明", max_length=200, required=False)

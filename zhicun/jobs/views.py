@@ -16,8 +16,8 @@ from zhicun.jobs.matching import candidates
 from zhicun.jobs.models import Employer, JobEvent, Opening, Placement
 from zhicun.jobs.stats import statistics
 from zhicun.lib.fields import normalise_tags
+from zhicun.lib.forms import add_service_errors
 from zhicun.registry.models import Person
-from zhicun.support.forms import bootstrap
 from zhicun.support.models import yuan
 from zhicun.units.models import Unit
 from zhicun.units.scope import get_for_user
@@ -61,16 +61,14 @@ def opening_list(request):
 @require_perm(EDIT)
 def employer_new(request):
     units = [u for u in request.user.units_for(EDIT)]
-    form = bootstrap(EmployerForm(request.POST or None, units=units))
+    form = EmployerForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = Unit.objects.get(code=data.pop("unit"))
         try:
             employer = services.employer_create(by=request.user, unit=unit, **data)
         except ValidationError as e:
-            for field, msgs in e.message_dict.items():
-                for m in msgs:
-                    form.add_error(field if field in form.fields else None, m)
+            add_service_errors(form, e)
         else:
             messages.success(request, f"已登记用工单位 {employer.name}")
             return redirect("jobs:opening_new")
@@ -80,7 +78,7 @@ def employer_new(request):
 @require_perm(EDIT)
 def opening_new(request):
     employers = Employer.objects.visible_to(request.user).order_by("name")
-    form = bootstrap(OpeningForm(request.POST or None, employers=employers))
+    form = OpeningForm(request.POST or None, employers=employers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         employer = employers.get(pk=data.pop("employer"))
@@ -88,9 +86,7 @@ def opening_new(request):
         try:
             opening = services.opening_create(by=request.user, employer=employer, **data)
         except ValidationError as e:
-            for field, msgs in e.message_dict.items():
-                for m in msgs:
-                    form.add_error(field if field in form.fields else None, m)
+            add_service_errors(form, e)
         else:
             messages.success(request, f"已发布岗位 {opening}")
             return redirect("jobs:opening", opening.pk)

@@ -6,23 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from zhicun.lib import codes
+from zhicun.lib.forms import BootstrapMixin
 from zhicun.support.models import Decision, Direction, Kind
-
-
-def bootstrap(form: forms.BaseForm) -> forms.BaseForm:
-    for field in form.fields.values():
-        w = field.widget
-        if isinstance(w, (forms.CheckboxSelectMultiple, forms.CheckboxInput)):
-            css = "form-check-input"
-        elif isinstance(w, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
-        if isinstance(w, forms.DateInput):
-            w.input_type = "date"
-            w.format = "%Y-%m-%d"
-    return form
 
 
 class YuanField(forms.CharField):
@@ -51,7 +36,7 @@ def fen_to_yuan_input(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-class SupportedForm(forms.Form):
+class SupportedForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=Kind.choices)
     monitor_type = forms.ChoiceField(
         label="监测对象类型（监测户）",
@@ -74,7 +59,7 @@ class SupportedForm(forms.Form):
     notes = forms.CharField(label="情况说明", required=False, widget=forms.Textarea({"rows": 2}))
 
 
-class IncomeCardForm(forms.Form):
+class IncomeCardForm(BootstrapMixin, forms.Form):
     size = forms.IntegerField(label="家庭人口（人）", min_value=1, max_value=30)
     wage = YuanField(label="工资性收入 L（元）")
     production = YuanField(label="生产经营性收入 M（元）")
@@ -85,7 +70,7 @@ class IncomeCardForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="措施类型", choices=codes.choices("measure"))
     title = forms.CharField(label="措施内容", max_length=100)
     person = forms.TypedChoiceField(label="受益人", coerce=int, required=False, empty_value=None)
@@ -100,14 +85,23 @@ class MeasureForm(forms.Form):
         self.fields["person"].choices = [("", "全户")] + [(m.pk, m.name) for m in members]
 
 
-class CadreForm(forms.Form):
-    name = forms.CharField(label="帮扶责任人", max_length=40)
-    unit_name = forms.CharField(label="工作单位", max_length=100)
-    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+class CadreForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(
+        label="帮扶责任人", max_length=40, widget=forms.TextInput({"placeholder": "姓名"})
+    )
+    unit_name = forms.CharField(
+        label="工作单位", max_length=100, widget=forms.TextInput({"placeholder": "工作单位"})
+    )
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput({"placeholder": "联系电话", "inputmode": "tel"}),
+    )
     start_date = forms.DateField(label="开始日期", widget=forms.DateInput)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BootstrapMixin, forms.Form):
     direction = forms.ChoiceField(label="事项", choices=Direction.choices)
     monitor_type = forms.ChoiceField(
         label="拟定监测类型",
@@ -123,12 +117,12 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label="申请理由", widget=forms.Textarea({"rows": 2}))
 
 
-class DecideForm(forms.Form):
+class DecideForm(BootstrapMixin, forms.Form):
     decision = forms.ChoiceField(label="结论", choices=Decision.choices)
     opinion = forms.CharField(label="意见", widget=forms.Textarea({"rows": 2}))
 
 
-class ThresholdForm(forms.Form):
+class ThresholdForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2013, max_value=2100)
     region_code = forms.CharField(
         label="适用区划代码",
@@ -140,7 +134,7 @@ class ThresholdForm(forms.Form):
     note = forms.CharField(label="依据", max_length=200, required=False)
 
 
-class SupportedEditForm(forms.Form):
+class SupportedEditForm(BootstrapMixin, forms.Form):
     year_identified = forms.IntegerField(label="识别年度", min_value=2013, max_value=2100)
     causes = SupportedForm.base_fields["causes"]
     risk_types = SupportedForm.base_fields["risk_types"]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zhicun.accounts.decorators import check_perm, require_perm
 from zhicun.audit.services import audit_record
+from zhicun.lib.forms import add_service_errors
 from zhicun.lib.versioning import ConflictError
 from zhicun.registry.choices import ACTIVE
 from zhicun.registry.models import Household
@@ -24,7 +25,6 @@ from zhicun.support.forms import (
     SupportedEditForm,
     SupportedForm,
     ThresholdForm,
-    bootstrap,
     fen_to_yuan_input,
 )
 from zhicun.support.models import (
@@ -58,16 +58,6 @@ def can_see_income(user, code: str) -> bool:
         user.can(perm, code)
         for perm in ("support.edit", "support.review_village", "support.review_township")
     ) or user.can("support.review_county", code[:6])
-
-
-def _errors(form, e: ValidationError) -> None:
-    if hasattr(e, "error_dict"):
-        for field, msgs in e.message_dict.items():
-            for m in msgs:
-                form.add_error(field if field in form.fields else None, m)
-    else:
-        for m in e.messages:
-            form.add_error(None, m)
 
 
 # --- list ---------------------------------------------------------------------------------------
@@ -130,7 +120,9 @@ def supported_new(request):
     number = (request.POST.get("number") or request.GET.get("number") or "").strip()
     if number:
         household = Household.objects.in_scope(request.user).filter(number=number).first()
-    form = bootstrap(SupportedForm(request.POST or None, initial={"year_identified": 2026}))
+    form = SupportedForm(
+        request.POST or None, initial={"year_identified": timezone.localdate().year}
+    )
     if request.method == "POST" and form.is_valid():
         if household is None:
             form.add_error(None, "未找到该户编号，或该户不在您的管辖范围内")
@@ -140,7 +132,7 @@ def supported_new(request):
                     by=request.user, household=household, **form.cleaned_data
                 )
             except ValidationError as e:
-                _errors(form, e)
+                add_service_errors(form, e)
             except PermissionDenied as e:
                 form.add_error(None, str(e))
             else:
@@ -178,11 +170,11 @@ def supported_detail(request, pk: int):
             "reviews": reviews,
             "open_review": open_review,
             "may_decide": may_decide,
-            "decide_form": bootstrap(DecideForm()),
-            "review_form": bootstrap(ReviewForm()),
-            "cadre_form": bootstrap(CadreForm(initial={"start_date": timezone.localdate()})),
-            "measure_form": bootstrap(
-                MeasureForm(members=members, initial={"start_date": timezone.localdate()})
+            "decide_form": DecideForm(),
+            "review_form": ReviewForm(),
+            "cadre_form": CadreForm(initial={"start_date": timezone.localdate()}),
+            "measure_form": MeasureForm(
+                members=members, initial={"start_date": timezone.localdate()}
             ),
             "cards": cards,
             "show_income": show_income,
@@ -205,7 +197,7 @@ def supported_edit(request, pk: int):
         "notes": s.notes,
         "version": s.version,
     }
-    form = bootstrap(SupportedEditForm(request.POST or None, initial=initial))
+    form = SupportedEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -213,7 +205,7 @@ def supported_edit(request, pk: int):
                 by=request.user, supported=s, version=data.pop("version"), **data
             )
         except ValidationError as e:
-            _errors(form, e)
+            add_service_errors(form, e)
         except ConflictError as e:
             form.add_error(None, e.message)
         else:
@@ -323,14 +315,14 @@ def income_card(request, pk: int, year: int):
     else:
         size = s.household.members.filter(residence__in=ACTIVE).count()
         initial = {"size": size or 1}
-    form = bootstrap(IncomeCardForm(request.POST or None, initial=initial))
+    form = IncomeCardForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.income_card_save(
                 by=request.user, household=s.household, year=year, **form.cleaned_data
             )
         except ValidationError as e:
-            _errors(form, e)
+            add_service_errors(form, e)
         except ConflictError as e:
             form.add_error(None, e.message)
         else:
@@ -465,12 +457,12 @@ def village_pdf(request, code: str):
 
 @require_perm("support.threshold")
 def thresholds(request):
-    form = bootstrap(ThresholdForm(request.POST or None))
+    form = ThresholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             t = services.threshold_set(by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, f"已设置 {t.year} 年监测标准：{yuan(t.amount)} 元")
             return redirect("support:thresholds")
