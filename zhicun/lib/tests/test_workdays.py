@@ -14,14 +14,18 @@ def at(y, m, d, h=0, mi=0):
     return dt.datetime(y, m, d, h, mi, tzinfo=TZ)
 
 
+def _restore():
+    """The source the cases app registers at start-up: the Holiday table."""
+    from zhicun.cases.models import Holiday
+
+    workdays.set_override_source(lambda: dict(Holiday.objects.values_list("date", "is_workday")))
+
+
 @pytest.fixture(autouse=True)
 def _no_overrides():
     workdays.set_override_source(None)
     yield
-    from zhicun.cases.apps import CasesConfig  # noqa: F401 (restores the app's source below)
-    from zhicun.cases.models import Holiday
-
-    workdays.set_override_source(lambda: dict(Holiday.objects.values_list("date", "is_workday")))
+    _restore()
 
 
 def test_it_skips_a_weekend():
@@ -79,3 +83,11 @@ def test_it_lets_local_overrides_decide():
     assert workdays.is_workday(dt.date(2027, 1, 2))
     # Thursday 2026-12-31 09:00 + 1 working day → the make-up Saturday 2027-01-02 09:00.
     assert workdays.add_working_days(at(2026, 12, 31, 9), 1) == at(2027, 1, 2, 9)
+
+
+def test_it_reads_overrides_an_administrator_entered(db):
+    from zhicun.cases.models import Holiday
+
+    _restore()
+    Holiday.objects.create(date=dt.date(2027, 1, 1), is_workday=False, name="元旦")
+    assert not workdays.is_workday(dt.date(2027, 1, 1))
