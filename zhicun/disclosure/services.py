@@ -207,6 +207,9 @@ def publication_approve(*, by: User, publication: Publication, note: str = "") -
         if pub.status != Status.REVIEW:
             raise ValidationError("只有待审核的内容可以发布")
         check_no_personal_data(pii_texts(pub))
+        if pub.kind == Kind.FINANCE:
+            # Closing a ledger period and adding an entry to it take the same lock.
+            Unit.objects.select_for_update().filter(pk=pub.unit_id).first()
         now = timezone.now()
         previous = (
             Publication.objects.select_for_update()
