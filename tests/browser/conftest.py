@@ -34,21 +34,29 @@ def browser():
         browser.close()
 
 
+def _page(browser, width: int, height: int):
+    """A page that fails the test if the Content-Security-Policy blocked anything on it."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    yield page
+    context.close()
+    assert blocked == [], f"Content-Security-Policy violations: {blocked}"
+
+
 @pytest.fixture
 def phone(browser):
     """A phone-sized page, as field staff and villagers use the platform."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page(browser, 390, 844)
 
 
 @pytest.fixture
 def desk(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page(browser, 1366, 900)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""collector1, on a phone: find a household by the head's pinyin initials, record a visit and a move."""
+"""collector1 on a phone: find a household by pinyin initials, record a visit and a move."""
 
 import pytest
 
@@ -45,7 +45,7 @@ def test_collector_finds_a_household_and_records_a_visit_and_a_move(
     phone.select_option("#id_kind", "out")
     phone.select_option("#id_reason", "work")
     phone.fill("#id_to_place", "呼和浩特市")
-    phone.click("button[type=submit]")
+    phone.click("main button[type=submit]")
     phone.wait_for_load_state()
     assert "流动情况已登记" in phone.content()
     move = Move.objects.get()
