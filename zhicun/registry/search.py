@@ -230,13 +230,17 @@ def query_string(form: PersonFilterForm) -> str:
     return urlencode(pairs)
 
 
-def condition_labels(form: PersonFilterForm) -> list[str]:
+def condition_labels(
+    form: PersonFilterForm, *, unit: Unit | None = None, exclude: tuple[str, ...] = ()
+) -> list[str]:
     """Human-readable conditions of a valid form: "性别：男", "特殊人群：残疾人、五保"."""
     labels = []
     for name, field in form.fields.items():
         value = form.cleaned_data.get(name)
-        if value in (None, "", []):
+        if value in (None, "", []) or name in exclude:
             continue
+        if name == "unit" and unit is not None:
+            value = unit.name
         choices = dict(getattr(field, "choices", []) or [])
         if isinstance(value, list):
             shown = "、".join(str(choices.get(v, v)) for v in value)

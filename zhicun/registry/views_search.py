@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.db.models.functions import Substr
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -104,7 +104,7 @@ def search(request):
         "page": page,
         "unit": unit,
         "query": query_string(form),
-        "conditions": condition_labels(form) if form.is_valid() else [],
+        "conditions": condition_labels(form, unit=unit) if form.is_valid() else [],
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "registry/search/_results.html", context)
@@ -147,7 +147,7 @@ def lookup(request):
 @require_POST
 @require_perm(VIEW)
 def saved_filter_new(request):
-    query = request.POST.get("query", "")
+    query = QueryDict(request.POST.get("query", "")).urlencode()
     try:
         saved = saved_filter_create(
             by=request.user,
@@ -318,7 +318,7 @@ def stats_page(request):
     if not form.is_valid():
         return render(request, "registry/search/stats.html", context)
     today = timezone.localdate()
-    conditions = [c for c in condition_labels(form) if not c.startswith("区域：")]
+    conditions = condition_labels(form, exclude=("unit",))
     if conditions:
         households = Household.objects.in_scope(user).filter(
             pk__in=persons.order_by().values("household_id")
