@@ -37,7 +37,7 @@ def send_wecom(message) -> None:
     )
     try:
         timeout = settings.ZHICUN_NOTIFY_TIMEOUT
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310
             answer = json.loads(response.read() or b"{}")
     except (urllib.error.URLError, OSError, ValueError) as e:
         raise DeliveryError(f"企业微信接口不可用：{e}") from e

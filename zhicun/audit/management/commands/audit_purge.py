@@ -33,7 +33,7 @@ class Command(BaseCommand):
             return
         table = AuditEvent._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last.pk])  # noqa: S608
+            cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last.pk])  # noqa: S608  # nosec B608
             removed = cursor.rowcount
         head.anchor_id, head.anchor_hash = last.pk, last.hash
         head.save(update_fields=["anchor_id", "anchor_hash"])
