@@ -18,22 +18,26 @@ trap cleanup EXIT
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo --quiet-accounts >/dev/null
-.venv/bin/gunicorn zhicun.wsgi --bind "127.0.0.1:$PORT" --workers 4 --log-level warning \
+.venv/bin/gunicorn zhicun.wsgi --bind "127.0.0.1:$PORT" --workers 4 --preload --timeout 120 \
+    --log-level warning \
     >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 TOKEN="$($PY - "$BASE" "${FUZZ_USER:-dashihao}" <<'PYEOF'
 import json, os, sys, time, urllib.request
 base, user = sys.argv[1], sys.argv[2]
-for _ in range(60):
+deadline = time.monotonic() + 300  # a cold start on a busy machine is slow
+while True:
     try:
-        urllib.request.urlopen(base + "/healthz", timeout=2)
+        urllib.request.urlopen(base + "/healthz", timeout=30)
         break
     except OSError:
-        time.sleep(0.5)
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(1)
 password = os.environ.get("FUZZ_PASSWORD", "Zhicun@2026")  # the demo accounts' password
 body = json.dumps({"username": user, "password": password, "name": "fuzz"}).encode()
 req = urllib.request.Request(base + "/api/v1/auth/token", body, {"Content-Type": "application/json"})
-print(json.load(urllib.request.urlopen(req, timeout=10))["token"])
+print(json.load(urllib.request.urlopen(req, timeout=300))["token"])
 PYEOF
 )"
 status=0

@@ -7,6 +7,8 @@ from zhicun.api.schemas import ErrorOut
 from zhicun.units.models import Unit
 from zhicun.units.scope import get_for_user
 
+# Text query parameters: PostgreSQL cannot hold a NUL character, so it is refused up front.
+NO_NUL = r"^[^\x00]*$"
 LIMIT = Query(50, ge=1, le=200, description="每页条数")
 OFFSET = Query(0, ge=0, le=10**9, description="跳过条数")
 UNIT = Query(None, pattern=r"^[0-9]{1,18}$", description="单位代码：该单位及其下级")

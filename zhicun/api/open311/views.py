@@ -6,6 +6,7 @@ POST needs an `api_key` issued to a registered application.
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -22,6 +23,21 @@ SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-28T00:00:00+08:00"
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
+
+
+def refuse_nul(view):
+    """PostgreSQL cannot hold a NUL character; a request carrying one is refused first."""
+
+    @wraps(view)
+    def wrapped(request, fmt, **kwargs):
+        values = [*request.GET.values(), *kwargs.values()]
+        if request.method == "POST":
+            values.extend(request.POST.values())
+        if any("\x00" in v for v in values):
+            return error(fmt, 400, "参数不能包含空字符")
+        return view(request, fmt, **kwargs)
+
+    return wrapped
 
 
 def _jurisdiction(request, fmt):
@@ -70,6 +86,7 @@ def _service(category) -> dict:
 
 
 @require_GET
+@refuse_nul
 def service_list(request, fmt):
     _county, refusal = _jurisdiction(request, fmt)
     if refusal:
@@ -78,6 +95,7 @@ def service_list(request, fmt):
 
 
 @require_GET
+@refuse_nul
 def service_definition(request, fmt, service_code):
     _county, refusal = _jurisdiction(request, fmt)
     if refusal:
@@ -122,6 +140,7 @@ def _parse_when(value: str):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@refuse_nul
 def request_list(request, fmt):
     if request.method == "POST":
         return _submit(request, fmt)
@@ -161,6 +180,7 @@ def request_list(request, fmt):
 
 
 @require_GET
+@refuse_nul
 def request_detail(request, fmt, service_request_id):
     county, refusal = _jurisdiction(request, fmt)
     if refusal:
@@ -176,6 +196,7 @@ def request_detail(request, fmt, service_request_id):
 
 
 @require_GET
+@refuse_nul
 def token_detail(request, fmt, token):
     county, refusal = _jurisdiction(request, fmt)
     if refusal:
@@ -217,8 +238,6 @@ def _submit(request, fmt):
     address = data.get("address_string", "").strip()
     if lat is None and not address and not data.get("address_id", "").strip():
         return error(fmt, 400, "请提供位置：lat 与 long，或 address_string")
-    if any("\x00" in v for v in data.values()):
-        return error(fmt, 400, "参数不能包含空字符")
     try:
         submitted = services.request_submit(
             app=app,

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router
 
-from zhicun.api.common import LIMIT, OFFSET, paged, responses
+from zhicun.api.common import LIMIT, NO_NUL, OFFSET, paged, responses
 from zhicun.api.errors import ApiError
 from zhicun.api.schemas import MAX_ID, ErrorOut, TokenIn, TokenInfo, TokenOut, TokenPage
 from zhicun.api.services import (
@@ -49,7 +49,9 @@ def issue(request, payload: TokenIn):
 @router.get("/tokens", response=responses({200: TokenPage}))
 def tokens(
     request,
-    username: str | None = Query(None, max_length=150, description="（安全管理员）按用户筛选"),
+    username: str | None = Query(
+        None, max_length=150, pattern=NO_NUL, description="（安全管理员）按用户筛选"
+    ),
     active: bool | None = Query(None, description="只看有效的（true）或已失效的（false）"),
     limit: int = LIMIT,
     offset: int = OFFSET,

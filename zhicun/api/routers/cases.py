@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
-from zhicun.api.common import LIMIT, OFFSET, UNIT, paged, responses, scoped_unit
+from zhicun.api.common import LIMIT, NO_NUL, OFFSET, UNIT, paged, responses, scoped_unit
 from zhicun.api.schemas import (
     CaseDetail,
     CaseIn,
@@ -28,7 +28,7 @@ NUMBER = Path(..., pattern=r"^[0-9]{6}-[0-9]{8}-[0-9]{4,6}$", description="事�
 STATE = Query(None, description="状态；open 表示全部未办结")
 LIGHT = Query(None, description="红黄绿灯")
 CATEGORY = Query(None, ge=1, le=2**53, description="分类（含其子分类）")
-SEARCH = Query(None, max_length=40, description="标题或编号")
+SEARCH = Query(None, max_length=40, pattern=NO_NUL, description="标题或编号")
 StateFilter = Literal[("open", *State.values)]
 REPORT_KINDS = (Kind.TOWNSHIP, Kind.VILLAGE, Kind.GRID, Kind.HAMLET)
 

@@ -2,7 +2,7 @@
 
 from ninja import Path, Query, Router, Status
 
-from zhicun.api.common import LIMIT, OFFSET, UNIT, paged, responses, scoped_unit
+from zhicun.api.common import LIMIT, NO_NUL, OFFSET, UNIT, paged, responses, scoped_unit
 from zhicun.api.schemas import MAX_ID, ErrandIn, ErrandOut, ErrandPage, ErrandStep, ErrandTypeOut
 from zhicun.errands import services
 from zhicun.errands.models import Errand, ErrandType, State
@@ -13,7 +13,7 @@ router = Router(tags=["代办服务"])
 
 PK = Path(..., ge=1, le=MAX_ID)
 STATE = Query(None, description="状态")
-TYPE = Query(None, max_length=30, description="代办事项代码")
+TYPE = Query(None, max_length=30, pattern=NO_NUL, description="代办事项代码")
 
 
 def get_errand(user, pk: int) -> Errand:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from ninja import Path, Query, Router, Status
 
-from zhicun.api.common import LIMIT, OFFSET, UNIT, paged, responses, scoped_unit
+from zhicun.api.common import LIMIT, NO_NUL, OFFSET, UNIT, paged, responses, scoped_unit
 from zhicun.api.schemas import (
     MAX_ID,
     HouseholdDetail,
@@ -143,7 +143,9 @@ def households(
     request,
     unit: str | None = UNIT,
     residence: HouseholdResidence | None = HOUSEHOLD_RESIDENCE,
-    q: str | None = Query(None, max_length=40, description="户编号、户主姓名或拼音"),
+    q: str | None = Query(
+        None, max_length=40, pattern=NO_NUL, description="户编号、户主姓名或拼音"
+    ),
     limit: int = LIMIT,
     offset: int = OFFSET,
 ):
@@ -227,7 +229,7 @@ def household_reveal(request, payload: RevealIn, household_id: int = PK):
 def persons(
     request,
     unit: str | None = UNIT,
-    q: str | None = Query(None, max_length=40, description="姓名、拼音或首字母"),
+    q: str | None = Query(None, max_length=40, pattern=NO_NUL, description="姓名、拼音或首字母"),
     sex: str | None = Query(None, pattern="^[12]$", description="1 男，2 女"),
     age_min: int | None = Query(None, ge=0, le=150),
     age_max: int | None = Query(None, ge=0, le=150),

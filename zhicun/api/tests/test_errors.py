@@ -37,3 +37,8 @@ def test_it_answers_400_in_chinese_for_a_body_that_is_not_json(api, grid1):
     )
     assert r.status_code == 400
     assert r.json() == {"detail": "请求体无法解析：应为 UTF-8 编码的 JSON"}
+
+
+def test_it_refuses_a_nul_character_in_a_text_parameter(api, grid1):
+    r = api(grid1).get("/households", {"q": "a\x00"})
+    assert r.status_code == 422

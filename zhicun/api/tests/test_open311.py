@@ -254,3 +254,10 @@ def test_it_looks_a_token_up(client, demo_app, service):
     root = xml(client.get(f"{BASE}/tokens/{body['token']}.xml"))
     assert root.find("request/service_request_id").text == body["service_request_id"]
     assert client.get(f"{BASE}/tokens/nope.json").status_code == 404
+
+
+def test_it_refuses_nul_characters(client, demo_app, service):
+    assert client.get(f"{BASE}/requests.json", {"service_request_id": "a\x00b"}).status_code == 400
+    assert client.get(f"{BASE}/requests/a%00b.json").status_code == 400
+    assert submit(client, service, description="x\x00").status_code == 400
+    assert not Case.objects.exists()
