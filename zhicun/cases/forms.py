@@ -1,5 +1,7 @@
 """Forms for reporting a case, issuing an instruction and filtering lists."""
 
+import re
+
 from django import forms
 from django.db.models import Q
 
@@ -42,11 +44,17 @@ class CaseReportForm(forms.Form):
     source = forms.ChoiceField(label="来源", choices=STAFF_SOURCES, initial=Source.STAFF)
     reporter_name = forms.CharField(label="反映人", max_length=40, required=False)
     reporter_phone = forms.CharField(label="反映人电话", max_length=20, required=False)
-    persons = forms.ModelMultipleChoiceField(
-        label="涉及人员", queryset=Person.objects.none(), required=False
+    persons = forms.CharField(
+        label="涉及人员",
+        required=False,
+        max_length=200,
+        help_text=(
+            "填写发生地的村民姓名，多人用顿号分隔；同名时在姓名后加身份证号后四位（如 张三1234）"
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):
+        self.user = user
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(active=True).select_related(
             "parent"
@@ -56,15 +64,39 @@ class CaseReportForm(forms.Form):
         )
         self.fields["origin_unit"].queryset = units
         self.fields["origin_unit"].label_from_instance = lambda u: f"{u.name}（{u.code}）"
-        self.fields["persons"].queryset = (
-            Person.objects.in_scope(user).living().order_by("hamlet__code", "name")
-        )
-        self.fields["persons"].label_from_instance = lambda p: f"{p.name}（{p.hamlet.name}）"
-        self.fields["persons"].widget.attrs["size"] = 5
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if name != "idempotency_key":
                 field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        unit = data.get("origin_unit")
+        data["persons"] = people_named(self.user, unit, data.get("persons", "")) if unit else []
+        return data
+
+
+def people_named(user, unit: Unit, text: str) -> list:
+    """Registry persons at `unit` (and below) named in `text`; a Chinese error if unclear."""
+    found = []
+    for token in re.split(r"[、，,;；\s]+", text.strip()):
+        if not token:
+            continue
+        name, tail = re.fullmatch(r"(.*?)(\d{3}[\dXx])?", token).groups()
+        matches = Person.objects.in_scope(user).filter(
+            hamlet__code__startswith=unit.code, name=name
+        )
+        if tail:
+            matches = matches.filter(id_number__endswith=tail.upper())
+        matches = list(matches[:2])
+        if not matches:
+            raise forms.ValidationError({"persons": f"在{unit.name}没有找到「{token}」"})
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                {"persons": f"{unit.name}有多位「{name}」，请在姓名后加身份证号后四位"}
+            )
+        found.append(matches[0])
+    return found
 
 
 class InstructionForm(forms.Form):

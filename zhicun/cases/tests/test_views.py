@@ -107,3 +107,27 @@ def test_it_shows_the_home_panels(login, collector1, dashihao):
     r = login(dashihao).get("/")
     assert r.status_code == 200
     assert "民情事件" in r.content.decode()
+
+
+def test_it_links_people_named_on_the_form(login, collector1):
+    from zhicun.registry.tests.factories import household
+
+    hamlet = Unit.objects.get(code=HAMLET_A)
+    wang = household(hamlet, head_name="王秀英").head
+    client = login(collector1)
+    data = {
+        "idempotency_key": "form-persons",
+        "title": "低保咨询",
+        "description": "咨询低保申请",
+        "category": category("低保救助").pk,
+        "origin_unit": hamlet.pk,
+        "source": "walk_in",
+        "persons": "王秀英",
+    }
+    assert client.post("/cases/new/", data).status_code == 302
+    assert list(Case.objects.get().persons.all()) == [wang]
+    data.update(idempotency_key="form-unknown", persons="查无此人")
+    r = client.post("/cases/new/", data)
+    assert r.status_code == 200
+    assert "没有找到「查无此人」" in r.content.decode()
+    assert Case.objects.count() == 1
