@@ -181,9 +181,6 @@ class Errand(models.Model):
             return lights.NONE
         return lights.light_of(self.deadline, self.yellow_at, now or timezone.now())
 
-    def held_documents(self) -> list["CustodyItem"]:
-        return [d for d in self.custody.all() if d.returned_at is None]
-
     def paid_total(self) -> int:
         return self.payments.aggregate(total=Sum("amount_fen"))["total"] or 0
 
