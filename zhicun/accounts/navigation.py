@@ -39,6 +39,7 @@ NAV: list[NavItem] = [
     NavItem("审计日志", "audit:events", "audit.view", "journal-text"),
     NavItem("安全管理", "accounts:security", "security.manage", "shield-lock"),
     NavItem("通知发送", "notify:messages", "notify.admin", "envelope-exclamation"),
+    NavItem("事件设置", "cases:settings", "case.admin", "sliders"),
 ]
 
 

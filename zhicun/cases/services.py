@@ -980,3 +980,94 @@ def claim_light(case: Case, now: dt.datetime) -> bool:
 def sweep_lights(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     return sum(claim_light(case, now) for case in turning_cases(now))
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings an administrator manages: time limits, categories, calendar overrides.
+
+
+def _require_admin(by: User) -> None:
+    if not by.can("case.admin"):
+        raise CaseError("只有系统管理员可以修改事件设置")
+
+
+def urgency_update(*, by: User, urgency: Urgency, limit_value: int, limit_unit: str) -> Urgency:
+    """A new limit applies to clocks started from now on."""
+    _require_admin(by)
+    if limit_unit not in ("hours", "workdays") or not 1 <= limit_value <= 720:
+        raise CaseError("时限应为 1 至 720 之间的整数，单位为小时或工作日")
+    with transaction.atomic():
+        before = {"limit": urgency.limit_label}
+        urgency.limit_value, urgency.limit_unit = limit_value, limit_unit
+        urgency.save(update_fields=["limit_value", "limit_unit"])
+        audit_record(
+            actor=by,
+            action="case.urgency",
+            obj=urgency,
+            details={"before": before, "after": {"limit": urgency.limit_label}},
+        )
+    return urgency
+
+
+def category_save(
+    *,
+    by: User,
+    name: str,
+    default_urgency: Urgency,
+    parent: Category | None = None,
+    category: Category | None = None,
+    active: bool = True,
+) -> Category:
+    _require_admin(by)
+    name = name.strip()
+    if not name:
+        raise CaseError("请填写分类名称")
+    if parent is not None and parent.parent_id is not None:
+        raise CaseError("分类最多两级")
+    duplicate = Category.objects.filter(parent=parent, name=name)
+    if category is not None:
+        duplicate = duplicate.exclude(pk=category.pk)
+    if duplicate.exists():
+        raise CaseError(f"已有分类「{name}」")
+    with transaction.atomic():
+        category = category or Category()
+        category.name, category.parent = name, parent
+        category.default_urgency, category.active = default_urgency, active
+        category.save()
+        audit_record(
+            actor=by,
+            action="case.category",
+            obj=category,
+            details={"name": name, "urgency": default_urgency.name, "active": active},
+        )
+    return category
+
+
+def holiday_set(*, by: User, date: dt.date, is_workday: bool, name: str = ""):
+    """Mark a day as a rest day or a make-up working day (for a year the package lacks)."""
+    from zhicun.cases.models import Holiday
+
+    _require_admin(by)
+    with transaction.atomic():
+        holiday, _ = Holiday.objects.update_or_create(
+            date=date, defaults={"is_workday": is_workday, "name": name.strip()[:40]}
+        )
+        audit_record(
+            actor=by,
+            action="case.holiday",
+            obj=holiday,
+            details={"date": date.isoformat(), "workday": is_workday},
+        )
+    return holiday
+
+
+def holiday_delete(*, by: User, holiday) -> None:
+    _require_admin(by)
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="case.holiday_delete",
+            obj=holiday,
+            details={"date": holiday.date.isoformat()},
+        )
+        holiday.delete()

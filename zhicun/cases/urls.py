@@ -9,6 +9,7 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("new/", views.case_new, name="new"),
     path("indicators/", views.indicator_page, name="indicators"),
+    path("settings/", views.settings_page, name="settings"),
     path("instructions/", views.instruction_list, name="instructions"),
     path("instructions/new/", views.instruction_new, name="instruction_new"),
     path("instructions/<int:pk>/", views.instruction_detail, name="instruction"),

@@ -22,6 +22,7 @@ from zhicun.cases.models import (
     Case,
     CasePhoto,
     Category,
+    Holiday,
     Instruction,
     Rating,
     ReplyMethod,
@@ -339,3 +340,67 @@ def instruction_detail(request, pk: int):
         .order_by("responsible_code")
     )
     return render(request, "cases/instruction.html", {"instruction": instruction, "cases": cases})
+
+
+@require_perm("case.admin")
+def settings_page(request):
+    if request.method == "POST":
+        _settings_post(request)
+        return redirect("cases:settings")
+    return render(
+        request,
+        "cases/settings.html",
+        {
+            "urgencies": Urgency.objects.all(),
+            "categories": Category.objects.select_related("parent", "default_urgency").order_by(
+                "parent__order", "parent_id", "order", "id"
+            ),
+            "roots": Category.objects.filter(parent=None),
+            "holidays": Holiday.objects.filter(
+                date__gte=timezone.localdate().replace(month=1, day=1)
+            ),
+        },
+    )
+
+
+def _settings_post(request) -> None:
+    post = request.POST
+    what = post.get("what")
+    try:
+        if what == "urgency":
+            services.urgency_update(
+                by=request.user,
+                urgency=get_object_or_404(Urgency, pk=post.get("pk")),
+                limit_value=int(post.get("limit_value", "0")),
+                limit_unit=post.get("limit_unit", ""),
+            )
+        elif what == "category":
+            category = Category.objects.filter(pk=post.get("pk") or None).first()
+            parent = Category.objects.filter(pk=post.get("parent") or None).first()
+            services.category_save(
+                by=request.user,
+                category=category,
+                name=post.get("name", ""),
+                parent=parent if category is None else category.parent,
+                default_urgency=get_object_or_404(Urgency, pk=post.get("default_urgency")),
+                active=post.get("active", "on") == "on",
+            )
+        elif what == "holiday":
+            services.holiday_set(
+                by=request.user,
+                date=dt.date.fromisoformat(post.get("date", "")),
+                is_workday=post.get("is_workday") == "1",
+                name=post.get("name", ""),
+            )
+        elif what == "holiday_delete":
+            services.holiday_delete(
+                by=request.user, holiday=get_object_or_404(Holiday, pk=post.get("pk"))
+            )
+        else:
+            raise services.CaseError("未知的操作")
+    except services.CaseError as e:
+        messages.error(request, e.message)
+    except ValueError:
+        messages.error(request, "请填写正确的数字或日期")
+    else:
+        messages.success(request, "已保存")
