@@ -110,6 +110,21 @@
         link: function (p) { return rows[p.dataIndex].url; }
       };
     },
+    errands: function (d) {
+      if (!d.errands) return null;
+      var rows = d.errands.by_month;
+      return {
+        rows: rows,
+        option: base({
+          tooltip: { trigger: "axis" },
+          grid: { left: 8, right: 16, bottom: 8, top: 16, containLabel: true },
+          xAxis: { type: "category", data: rows.map(function (r) { return r.label.replace(/^\d+年/, ""); }) },
+          yAxis: { type: "value", minInterval: 1 },
+          series: [{ name: "代办", type: "bar", data: rows.map(function (r) { return r.value; }) }]
+        }),
+        link: function () { return null; }
+      };
+    },
     support: function (d) {
       var rows = d.support.kinds.concat(d.support.statuses);
       return { rows: rows, option: hbar(rows, "户"), link: function (p) { return rows[p.dataIndex].url; } };
@@ -121,6 +136,7 @@
       var key = el.getAttribute("data-chart");
       if (!builders[key]) return;
       var built = builders[key](d);
+      if (!built) return;
       var chart = charts[key];
       if (!chart) {
         chart = charts[key] = echarts.init(el, theme);
@@ -137,7 +153,7 @@
   function figures(d) {
     var out = {};
     var lists = [d.population.figures, d.population.floating, d.cases.figures, d.cases.rates, d.support.jobs,
-      [d.support.flagged], d.openness ? d.openness.figures : []];
+      [d.support.flagged], d.openness ? d.openness.figures : [], d.errands ? d.errands.figures : []];
     lists.forEach(function (list) { list.forEach(function (f) { out[f.key] = f; }); });
     return out;
   }

@@ -473,13 +473,50 @@ def openness(user, unit: Unit, today: dt.date) -> dict | None:
 
 
 def errands(user, unit: Unit, today: dt.date) -> dict | None:
+    """Errands by type and month over the cases' period, open ones, documents held."""
     if not apps.is_installed("zhicun.errands"):
         return None
-    try:
-        from zhicun.errands.stats import dashboard_figures
-    except ImportError:
-        return None
-    return dashboard_figures(user, unit.code, today=today)
+    from zhicun.errands.models import CustodyItem, Errand
+    from zhicun.errands.stats import errand_stats
+
+    code = unit.code
+    start, end = case_period(today)
+    data = errand_stats(user=user, unit_code=code, start=start, end=end)
+    link = url("errands:stats", unit=code, start=start, end=end)
+    since_link = url("errands:stats", unit=code, start=data["since"], end=end)
+    held = (
+        CustodyItem.objects.held()
+        .filter(errand__in=Errand.objects.in_scope(user).below(code))
+        .values("errand")
+        .distinct()
+        .count()
+    )
+    by_month = {row["month"]: row["n"] for row in data["by_month"]}
+    return {
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "figures": [
+            figure("errands", "代办（近一年）", data["totals"]["n"], link, "件"),
+            figure("errands_open", "在办", data["totals"]["open"], link, "件"),
+            figure("errands_closed", "已办结", data["totals"]["closed"], link, "件"),
+            figure(
+                "errands_total",
+                f"{data['since'].year}年{data['since'].month}月以来累计",
+                data["running_total"],
+                since_link,
+                "件",
+            ),
+            # Documents still in custody: no list filters by this yet, so no link.
+            figure("custody", "材料托管中（件代办）", held, "", "件"),
+        ],
+        "by_type": [
+            figure(f"type_{i}", row["type__name"], row["n"], link, "件")
+            for i, row in enumerate(data["by_type"])
+        ],
+        "by_month": [
+            {"label": f"{m.year}年{m.month}月", "value": by_month.get(m.strftime("%Y-%m"), 0)}
+            for m in _months(start, end)
+        ],
+    }
 
 
 # All of it -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import time_machine
 from zhicun.cases.models import Rating, ReplyMethod
 from zhicun.cases.tests.factories import move, report
 from zhicun.demo.district import DAISHIHAO, GRID1, GRID2, XIAOSHIHAO
+from zhicun.errands.tests import factories as errand_factories
 from zhicun.jobs.models import Employer, EmployerKind, Opening, Placement
 from zhicun.registry.choices import HouseholdResidence, MoveKind, MoveReason, Residence
 from zhicun.registry.models import Move
@@ -133,6 +134,10 @@ def world(unit, jining, collector1, dashihao, xiaoshihao):
         _village(unit, BAIHAIZI + "001", jining, prefix="白", size=2, visited=0)
         _support(big[:3] + small[:1], dashihao)
         _jobs([h.head for h in big[:3]] + [small[0].head], unit, jining)
+    with time_machine.travel(REPORTED, tick=False):
+        errand_factories.register(dashihao, person=big[1].head)
+        errand_factories.replied(dashihao, person=big[2].head)
+        errand_factories.register(xiaoshihao, person=small[1].head)
     _cases(collector1, dashihao, xiaoshihao, jining)
 
 
@@ -155,6 +160,15 @@ def list_figures(client, link: str, figure: dict):
         return ctx["total"]["rates"][key]
     if path.startswith("/cases/"):
         return ctx["total"]
+    if path == "/errands/stats/":
+        data = ctx["data"]
+        if key == "errands_total":
+            return data["running_total"]
+        if key.startswith("type_"):
+            return data["by_type"][int(key[5:])]["n"]
+        return data["totals"][
+            {"errands": "n", "errands_open": "open", "errands_closed": "closed"}[key]
+        ]
     if path == "/jobs/stats/":
         d = ctx["d"]
         if key == "avg_income":

@@ -35,6 +35,11 @@ def case_figures(d: dict) -> list[dict]:
     return out
 
 
+def errand_figures(d: dict) -> list[dict]:
+    e = d["errands"]
+    return [f for f in e["figures"] if f["url"]] + e["by_type"]
+
+
 def scope_root_figures(d: dict) -> list[dict]:
     """Support, jobs and openness lists cover the user's whole scope (no unit filter yet)."""
     s = d["support"]
@@ -55,7 +60,7 @@ def test_it_matches_every_list_on_the_way_down_from_the_district(world, login, j
     seen = []
     for code in ("150902", MALIANQU, DAISHIHAO):
         d = dashboard_data(jining, Unit.objects.get(code=code))
-        figures = population_figures(d) + case_figures(d)
+        figures = population_figures(d) + case_figures(d) + errand_figures(d)
         if code == "150902":
             figures += scope_root_figures(d)
         assert_match(client, figures)
@@ -69,12 +74,17 @@ def test_it_matches_every_list_on_the_way_down_from_the_district(world, login, j
     assert village["cases"]["figures"][3]["value"] == 2
     assert village["cases"]["figures"][0]["value"] == 1  # accepted today
     assert district["support"]["flagged"]["value"] == 2
+    assert [f["value"] for f in district["errands"]["figures"]] == [3, 3, 0, 3, 0]
+    assert [f["value"] for f in village["errands"]["figures"]][:2] == [2, 2]
 
 
 def test_it_matches_for_a_village_chief_on_the_own_village(world, login, dashihao, now):
     client = login(dashihao)
     d = dashboard_data(dashihao, Unit.objects.get(code=DAISHIHAO))
-    assert_match(client, population_figures(d) + case_figures(d) + scope_root_figures(d))
+    assert_match(
+        client,
+        population_figures(d) + case_figures(d) + errand_figures(d) + scope_root_figures(d),
+    )
     assert [c["name"] for c in d["population"]["children"]] == ["第一网格", "第二网格"]
 
 
