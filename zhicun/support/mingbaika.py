@@ -7,7 +7,15 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 
 from zhicun.registry.choices import ACTIVE
-from zhicun.support.models import IncomeCard, Measure, SupportedHousehold, Threshold, yuan
+from zhicun.registry.models import Person, age_on
+from zhicun.support.models import (
+    CadreAssignment,
+    IncomeCard,
+    Measure,
+    SupportedHousehold,
+    Threshold,
+    yuan,
+)
 
 
 @dataclass
@@ -52,38 +60,69 @@ class Card:
 
 
 def build(supported: SupportedHousehold, year: int | None = None) -> Card:
+    return build_many([supported], year)[0]
+
+
+def build_many(records, year: int | None = None) -> list[Card]:
+    """Cards for many households with a fixed number of queries (the village batch)."""
     year = year or timezone.localdate().year
-    household = supported.household
     today = timezone.localdate()
-    members = []
-    for p in household.members.filter(residence__in=ACTIVE).order_by("relation", "birth_date"):
-        members.append(
+    records = list(records)
+    ids = [s.household_id for s in records]
+    members: dict[int, list[dict]] = {}
+    people = (
+        Person.objects.filter(household_id__in=ids, residence__in=ACTIVE)
+        .order_by("household_id", "relation", "birth_date")
+        .only("household_id", "name", "relation", "birth_date", "health", "labour", "id_number")
+    )
+    for p in people:
+        members.setdefault(p.household_id, []).append(
             {
                 "name": p.name,
                 "relation": p.label("relation"),
-                "age": p.age if p.birth_date <= today else 0,
+                "age": age_on(p.birth_date, today) if p.birth_date <= today else 0,
                 "health": p.label("health"),
                 "labour": p.label("labour"),
                 "id": p.masked_id,
             }
         )
-    cards = {c.year: c for c in household.income_cards.filter(year__in=[year, year - 1])}
-    measures = list(
-        Measure.objects.filter(household=household)
+    cadres = {
+        c.supported_id: c
+        for c in CadreAssignment.objects.filter(
+            supported__in=[s.pk for s in records], end_date__isnull=True
+        )
+    }
+    cards = {
+        (c.household_id, c.year): c
+        for c in IncomeCard.objects.filter(household_id__in=ids, year__in=[year, year - 1])
+    }
+    measures: dict[int, list[Measure]] = {}
+    for m in (
+        Measure.objects.filter(household_id__in=ids)
         .active_in(year)
         .select_related("person")
         .order_by("start_date", "id")
-    )
-    return Card(
-        supported=supported,
-        year=year,
-        members=members,
-        cadre=supported.current_cadre,
-        measures=measures,
-        income=cards.get(year),
-        threshold=Threshold.for_household(year, household.hamlet.code),
-        previous=cards.get(year - 1),
-    )
+    ):
+        measures.setdefault(m.household_id, []).append(m)
+    thresholds: dict[str, int | None] = {}
+    out = []
+    for s in records:
+        code = s.household.hamlet.code
+        if code not in thresholds:
+            thresholds[code] = Threshold.for_household(year, code)
+        out.append(
+            Card(
+                supported=s,
+                year=year,
+                members=members.get(s.household_id, []),
+                cadre=cadres.get(s.pk),
+                measures=measures.get(s.household_id, []),
+                income=cards.get((s.household_id, year)),
+                threshold=thresholds[code],
+                previous=cards.get((s.household_id, year - 1)),
+            )
+        )
+    return out
 
 
 # --- PDF ----------------------------------------------------------------------------------------

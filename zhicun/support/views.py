@@ -422,7 +422,7 @@ def _village_cards(request, code: str):
         .select_related("household__hamlet", "household__head")
         .order_by("household__number")
     )
-    return village, [mingbaika.build(s, year) for s in records], year
+    return village, mingbaika.build_many(records, year), year
 
 
 @require_perm(VIEW)
