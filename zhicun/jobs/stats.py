@@ -8,9 +8,12 @@ from zhicun.jobs.matching import eligible
 from zhicun.jobs.models import Placement
 
 
-def statistics(user, *, since: datetime.date, today: datetime.date) -> dict:
+def statistics(user, *, since: datetime.date, today: datetime.date, unit_code: str = "") -> dict:
     """Counts for the statistics page and dashboards, all inside the user's scope."""
     placements = Placement.objects.in_scope(user)
+    idle = eligible(user, today=today)
+    if unit_code:
+        placements, idle = placements.below(unit_code), idle.below(unit_code)
     current = placements.current(today)
     by_employer = (
         placements.since(since)
@@ -34,5 +37,5 @@ def statistics(user, *, since: datetime.date, today: datetime.date) -> dict:
             {**row, "avg": round(row["avg"]) if row["avg"] is not None else None}
             for row in by_employer
         ],
-        "not_employed": eligible(user, today=today).count(),
+        "not_employed": idle.count(),
     }

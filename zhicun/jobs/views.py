@@ -225,5 +225,11 @@ def stats(request):
         since = datetime.date.fromisoformat(request.GET.get("since", ""))
     except ValueError:
         since = datetime.date(2019, 1, 1)
-    data = statistics(request.user, since=since, today=today)
-    return render(request, "jobs/stats.html", {"d": data, "since": since, "today": today})
+    unit_code = request.GET.get("unit", "").strip()
+    unit_code = unit_code if unit_code.isdigit() else ""
+    data = statistics(request.user, since=since, today=today, unit_code=unit_code)
+    return render(
+        request,
+        "jobs/stats.html",
+        {"d": data, "since": since, "today": today, "unit_code": unit_code},
+    )

@@ -74,6 +74,10 @@ def supported_list(request):
     kind = request.GET.get("kind", "")
     q = request.GET.get("q", "").strip()
     flagged_only = request.GET.get("flagged") == "1"
+    unit_code = request.GET.get("unit", "").strip()
+    if unit_code.isdigit():
+        # Dashboards link here narrowed to one unit; scope still applies on top.
+        qs = qs.below(unit_code)
     if status in Status.values:
         qs = qs.filter(status=status)
     if kind in Kind.values:
@@ -106,6 +110,7 @@ def supported_list(request):
             "kind": kind,
             "q": q,
             "flagged_only": flagged_only,
+            "unit_code": unit_code,
             "statuses": Status.choices,
             "kinds": Kind.choices,
             "villages": villages[:50],

@@ -96,3 +96,18 @@ def test_it_publishes_an_opening(login, malianqu, employer):
     assert r.status_code == 302
     opening = employer.openings.get()
     assert opening.wage == 280_000 and opening.skills == ["保洁", "清扫"]
+
+
+@time_machine.travel(FROZEN, tick=False)
+def test_it_narrows_statistics_to_a_unit(login, jining, opening, villagers):
+    from zhicun.jobs import services
+
+    services.placement_create(
+        by=jining,
+        opening=opening,
+        person=villagers["plain"],
+        start_date=datetime.date(2026, 12, 1),
+    )
+    c = login(jining)
+    assert c.get("/jobs/stats/?unit=150902200201").context["d"]["current"] == 1
+    assert c.get("/jobs/stats/?unit=150902200202").context["d"]["current"] == 0

@@ -189,3 +189,9 @@ def test_it_edits_causes_but_detects_a_stale_form(login, dashihao, supported):
     assert "该记录已被他人修改" in r.content.decode()
     supported.refresh_from_db()
     assert supported.notes == "缺技术"
+
+
+def test_it_narrows_the_list_to_a_unit(login, jining, supported):
+    c = login(jining)
+    assert "王德福" in c.get("/support/?unit=150902200201").content.decode()
+    assert "王德福" not in c.get("/support/?unit=150902200202").content.decode()
