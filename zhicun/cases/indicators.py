@@ -33,6 +33,7 @@ MEASURES = [
     Measure("satisfied", "满意数"),
     Measure("reopened", "返工数"),
     Measure("extended", "延期数"),
+    Measure("escalated", "上报上级数"),
 ]
 LABELS = {m.key: m.label for m in MEASURES}
 
@@ -43,6 +44,7 @@ RATES = [
     ("satisfaction_rate", "满意率", "satisfied", "rated"),
     ("reopen_rate", "返工率", "reopened", "closed"),
     ("extension_rate", "延期率", "extended", "accepted"),
+    ("escalation_rate", "上报率", "escalated", "accepted"),
 ]
 
 
@@ -62,6 +64,8 @@ def measure_q(key: str, now: dt.datetime, end: dt.datetime) -> Q:
         "satisfied": Q(rating__in=[Rating.SATISFIED, Rating.BASIC]),
         "reopened": accepted & resolved & Q(reopen_count__gt=0),
         "extended": accepted & Q(extension_count__gt=0),
+        # 上报率: cases this level passed up to the next one.
+        "escalated": accepted & Q(escalation_count__gt=0),
         "resolved": resolved,
     }[key]
 
