@@ -175,3 +175,14 @@ def test_a_second_factor_is_optional_in_demo_mode(client, dashihao, settings):
     settings.ZHICUN_REQUIRE_2FA = False
     sign_in(client, "dashihao")
     assert client.get("/").status_code == 200
+
+
+def test_disabling_an_account_revokes_its_api_tokens(dashihao, secadmin):
+    from zhicun.api.models import ApiToken
+    from zhicun.api.services import token_issue
+
+    token_issue(user=dashihao, name="脚本")
+    admin = Client()
+    admin.force_login(secadmin)
+    admin.post(f"/accounts/security/users/{dashihao.pk}/", {"action": "disable"})
+    assert not ApiToken.objects.filter(user=dashihao, revoked_at__isnull=True).exists()
