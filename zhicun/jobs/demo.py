@@ -57,7 +57,7 @@ class Builder:
                 labour__in=["1", "2", "3"],
             )
             .select_related("hamlet")
-            .order_by("household__number", "id_number")
+            .order_by("household__number", "birth_date", "pk")
         )
         self.busy: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
         self.placements: list[Placement] = []
