@@ -38,24 +38,31 @@ def audit_record(
         event.object_repr = str(obj)[:200]
         if not unit_code:
             event.unit_code = audit_unit_code(obj)
-    _append(event)
+    audit_append([event])
     return event
 
 
 @transaction.atomic
-def _append(event: AuditEvent) -> None:
-    """Append to the hash chain; the head row's lock serialises concurrent writers."""
+def audit_append(events: list[AuditEvent]) -> None:
+    """Append events to the hash chain in order; the head row's lock serialises writers."""
+    if not events:
+        return
     head = AuditChain.objects.select_for_update().filter(pk=1).first()
     if head is None:
         AuditChain.objects.get_or_create(
             pk=1, defaults={"last_hash": chain.GENESIS, "anchor_hash": chain.GENESIS}
         )
         head = AuditChain.objects.select_for_update().get(pk=1)
-    event.at = timezone.now()
-    event.prev_hash = head.last_hash
-    event.hash = chain.seal(head.last_hash, event)
-    event.save()
-    AuditChain.objects.filter(pk=1).update(last_hash=event.hash)
+    last = head.last_hash
+    for event in events:
+        event.at = timezone.now()
+        event.prev_hash = last
+        event.hash = last = chain.seal(last, event)
+    if len(events) == 1:
+        events[0].save()
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+    AuditChain.objects.filter(pk=1).update(last_hash=last)
 
 
 def audit_unit_code(obj) -> str:

@@ -76,7 +76,9 @@ def _audit_change(by, obj, action: str, before: dict, note: str = "") -> None:
 # --- validation -------------------------------------------------------------------------------
 
 
-def clean_person(person: Person, *, today: datetime.date | None = None) -> list[str]:
+def clean_person(
+    person: Person, *, today: datetime.date | None = None, check_unique: bool = True
+) -> list[str]:
     """Check one person; raise ValidationError with Chinese messages by field.
 
     Returns notices that do not block saving (an ID number's place code that is not in the
@@ -122,7 +124,7 @@ def clean_person(person: Person, *, today: datetime.date | None = None) -> list[
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    if person.residence in ACTIVE:
+    if check_unique and person.residence in ACTIVE:
         check_id_unique(person.id_number, exclude_pk=person.pk)
     return notices
 

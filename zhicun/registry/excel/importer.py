@@ -15,13 +15,11 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from zhicun.accounts.decorators import check_perm
-from zhicun.audit import chain
 from zhicun.audit.context import current_origin
-from zhicun.audit.models import AuditChain, AuditEvent
-from zhicun.audit.services import audit_record, diff
+from zhicun.audit.models import AuditEvent
+from zhicun.audit.services import audit_append, audit_record, diff
 from zhicun.lib.masking import mask_id_number
 from zhicun.lib.pinyin import keys as pinyin_keys
-from zhicun.registry.choices import Residence
 from zhicun.registry.excel import storage
 from zhicun.registry.excel.columns import (
     BY_NAME,
@@ -381,12 +379,9 @@ def _validate(plan: Plan, row: Row, person: Person, unknown_places, today) -> bo
         if not place_known:
             unknown_places[person.id_number[:6]] += 1
         return True
-    residence = person.residence
-    # clean_person checks uniqueness with one query per person; the whole file has already
-    # been checked against the register in a few batched queries, so validate as unregistered.
-    person.residence = Residence.DEAD
+    # The whole file has already been checked against the register in a few batched queries.
     try:
-        notices = clean_person(person, today=today)
+        notices = clean_person(person, today=today, check_unique=False)
     except ValidationError as e:
         for key, messages in e.message_dict.items():
             header = PERSON_HEADERS.get(key, "")
@@ -394,8 +389,6 @@ def _validate(plan: Plan, row: Row, person: Person, unknown_places, today) -> bo
             for message in messages:
                 plan.error(row.number, header, message, shown)
         return False
-    finally:
-        person.residence = residence
     if notices:
         unknown_places[person.id_number[:6]] += 1
     return True
@@ -734,15 +727,5 @@ class _History:
             self.flush()
 
     def flush(self) -> None:
-        """Append to the audit hash chain as audit_record does, one INSERT per chunk."""
-        if not self.events:
-            return
-        head = AuditChain.objects.select_for_update().get(pk=1)  # made by the batch's event
-        last = head.last_hash
-        for event in self.events:
-            event.at = timezone.now()
-            event.prev_hash = last
-            event.hash = last = chain.seal(last, event)
-        AuditEvent.objects.bulk_create(self.events)
-        AuditChain.objects.filter(pk=1).update(last_hash=last)
+        audit_append(self.events)
         self.events = []
