@@ -29,6 +29,7 @@ from zhicun.errands.models import (
 )
 from zhicun.lib import lights, workdays
 from zhicun.registry.models import Person
+from zhicun.units.models import Unit
 
 SINCE = dt.date(2019, 9, 1)
 OPEN_COUNT = 8
@@ -113,7 +114,8 @@ def seed(stdout) -> None:
             made = _seed_village(code, count, staff_plan, types, now)
         if made:
             total += made
-            stdout.write(f"代办：{code} 新增 {made} 件（{SINCE:%Y-%m-%d} 以来）")
+            name = Unit.objects.filter(code=code).values_list("name", flat=True).first() or code
+            stdout.write(f"代办：{name} 新增 {made} 件（{SINCE:%Y-%m-%d} 以来）")
     if total:
         audit_record(actor=None, action="errand.demo", details={"errands": total})
 
