@@ -240,7 +240,9 @@ def _notify(users: Iterable[User], case: Case, text: str, key: str | None = None
 
 
 def may_report(user: User, unit: Unit) -> bool:
-    """Staff report in their units. Villagers' own reports are added with the portal."""
+    """Staff report in their units; a verified villager reports in their own village."""
+    if getattr(user, "is_villager", False):
+        return unit.code.startswith(user.villager.village.code)
     return user.can("case.report", unit.code)
 
 
@@ -378,6 +380,8 @@ class Transition:
     needs_note: bool = False
     # The staff member a case (or an instruction) is assigned to may do this too.
     assignee_may: bool = False
+    # The villager who reported the case may do this too (rating it from the portal).
+    reporter_may: bool = False
 
 
 def _accept(case, *, by, now, urgency: Urgency | None = None, **_):
@@ -523,7 +527,12 @@ def _rate(case, *, by, now, rating: str = "", note: str = "", **_):
     case.rating = rating
     case.rating_note = note[:500]
     case.rated_at = now
-    return ["rating", "rating_note", "rated_at"], {"rating": rating}
+    fields = ["rating", "rating_note", "rated_at"]
+    if case.replied_at is None:
+        # Rated by the villager on the portal straight after resolution: they were told there.
+        case.replied_at, case.reply_method = now, ReplyMethod.PORTAL
+        fields += ["replied_at", "reply_method"]
+    return fields, {"rating": rating}
 
 
 def _reopen(case, *, by, now, **_):
@@ -680,11 +689,12 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "rate": Transition(
         "记录评价",
-        (State.REPLIED,),
+        (State.RESOLVED, State.REPLIED),
         State.RATED,
         "case.handle",
         ORIGIN_OR_RESPONSIBLE,
         _rate,
+        reporter_may=True,
     ),
     "reopen": Transition(
         "返工",
@@ -717,6 +727,8 @@ TRANSITIONS: dict[str, Transition] = {
 
 def _may(user: User, transition: Transition, case: Case) -> bool:
     if transition.assignee_may and case.assignee_id == user.pk:
+        return True
+    if transition.reporter_may and case.reporter_user_id == user.pk:
         return True
     if user.can(transition.perm, case.responsible_code):
         return True

@@ -86,7 +86,6 @@ def test_a_villager_cannot_file_a_correction_for_another_household(login, hamlet
     assert not CorrectionRequest.objects.exists()
 
 
-@pytest.mark.xfail(reason="cases.services.case_report does not yet accept villagers' reports")
 def test_a_villager_reports_a_broken_pipe_from_the_portal(login, hamlet, category):
     me = villager(hamlet)
     client = login(me)
@@ -107,7 +106,6 @@ def test_a_villager_reports_a_broken_pipe_from_the_portal(login, hamlet, categor
     assert case.reporter_user == me and case.source == "portal"
 
 
-@pytest.mark.xfail(reason="cases.services lets only staff with case.handle record a rating")
 def test_a_villager_rates_a_resolved_case(login, hamlet, collector1, dashihao, category):
     me = villager(hamlet)
     case = staff_case(collector1, hamlet, category, reporter=me)
