@@ -174,7 +174,7 @@ AXES_FAILURE_LIMIT = envint("ZHICUN_LOCKOUT_FAILURES", "5")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("ZHICUN_LOCKOUT_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_LOCKOUT_CALLABLE = "zhicun.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"

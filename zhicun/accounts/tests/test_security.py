@@ -186,3 +186,19 @@ def test_disabling_an_account_revokes_its_api_tokens(dashihao, secadmin):
     admin.force_login(secadmin)
     admin.post(f"/accounts/security/users/{dashihao.pk}/", {"action": "disable"})
     assert not ApiToken.objects.filter(user=dashihao, revoked_at__isnull=True).exists()
+
+
+def test_the_api_token_endpoint_shares_the_lockout_and_answers_json(client, dashihao):
+    for _ in range(5):
+        r = client.post(
+            "/api/v1/auth/token",
+            {"username": "dashihao", "password": "wrong"},
+            content_type="application/json",
+        )
+    r = client.post(
+        "/api/v1/auth/token",
+        {"username": "dashihao", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert r.status_code == 429
+    assert "锁定" in r.json()["detail"]
