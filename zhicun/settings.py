@@ -175,6 +175,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("ZHICUN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhicun.accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "zhicun.accounts.lockout.client_username"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"

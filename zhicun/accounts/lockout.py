@@ -10,3 +10,16 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": MESSAGE}, status=429)
     return render(request, "accounts/lockout.html", status=429)
+
+
+def client_username(request, credentials=None):
+    """The username a login attempt names, for lockouts. A malformed request body (a multipart
+    type without a boundary, say) names none, rather than failing the request."""
+    from django.http.multipartparser import MultiPartParserError
+
+    if credentials and "username" in credentials:
+        return credentials.get("username")
+    try:
+        return request.POST.get("username")
+    except MultiPartParserError:
+        return None

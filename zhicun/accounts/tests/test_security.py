@@ -202,3 +202,14 @@ def test_the_api_token_endpoint_shares_the_lockout_and_answers_json(client, dash
     )
     assert r.status_code == 429
     assert "锁定" in r.json()["detail"]
+
+
+def test_a_login_that_is_not_json_is_refused_before_authentication(client, dashihao):
+    r = client.generic(
+        "POST",
+        "/api/v1/auth/token",
+        b'{"username": "dashihao", "password": "Zhicun@2026"}',
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 415
+    assert not AuditEvent.objects.filter(action__startswith="login").exists()

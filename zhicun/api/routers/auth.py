@@ -35,12 +35,21 @@ def token_out(token) -> dict:
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        200: TokenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
 )
 def issue(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (valid for 30 days by default).
 
     Five failures lock the account, and the client address, for 15 minutes (429)."""
+    if request.content_type != "application/json":
+        raise ApiError(415, "请以 JSON（application/json）提交用户名和密码")
     try:
         token, raw = token_login(
             request=request, username=payload.username, password=payload.password, name=payload.name
