@@ -70,20 +70,23 @@ def _claim(message: Message, now: dt.datetime) -> bool:
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 100) -> dict[str, int]:
     """Send what is due; a failure is retried with backoff and, at the end, marked failed."""
-    now = now or timezone.now()
+    started = timezone.now()
+    now = now or started
     counts = {"sent": 0, "retry": 0, "failed": 0}
     for message in list(Message.objects.due(now).order_by("next_attempt_at", "id")[:limit]):
-        if not _claim(message, now):
+        # A tick of slow sends can outlast a lease: each lease starts when its message is claimed.
+        now_at_claim = now + (timezone.now() - started)
+        if not _claim(message, now_at_claim):
             continue
         try:
             send(message)
         except DeliveryError as e:
             if message.attempts >= settings.ZHICUN_NOTIFY_MAX_ATTEMPTS:
                 status, counts["failed"] = Status.FAILED, counts["failed"] + 1
-                next_at = now
+                next_at = now_at_claim
             else:
                 status, counts["retry"] = Status.PENDING, counts["retry"] + 1
-                next_at = now + backoff(message.attempts)
+                next_at = now_at_claim + backoff(message.attempts)
             Message.objects.filter(pk=message.pk).update(
                 status=status, last_error=str(e)[:2000], next_attempt_at=next_at
             )

@@ -119,3 +119,27 @@ def test_it_claims_a_message_once_even_when_two_workers_read_it(dashihao):
     b = Message.objects.get()
     assert _claim(a, now) is True
     assert _claim(b, now) is False
+
+
+def test_it_keeps_a_lease_on_each_message_of_a_slow_tick(dashihao, monkeypatch):
+    """Worker A's sends outlast a lease; worker B ticking meanwhile must not send A's message."""
+    from zhicun.notify import services
+    from zhicun.notify.services import LEASE
+
+    notify_users(users=[dashihao], subject="一", body="内容")
+    notify_users(users=[dashihao], subject="二", body="内容")
+    sent, second_worker = [], []
+
+    def slow_send(message):
+        sent.append(message.subject)
+        if message.subject == "一":  # takes longer than a lease
+            traveller.shift(LEASE + dt.timedelta(minutes=1))
+        elif not second_worker:  # while A sends 二, worker B ticks
+            second_worker.append(deliver_due())
+
+    monkeypatch.setattr(services, "send", slow_send)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert deliver_due() == {"sent": 2, "retry": 0, "failed": 0}
+    assert second_worker[0] == {"sent": 0, "retry": 0, "failed": 0}
+    assert sent == ["一", "二"]
+    assert set(Message.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
