@@ -281,13 +281,20 @@ class Home:
 
 
 class VillageBuilder:
-    def __init__(self, plan: VillagePlan, village: Unit, today: datetime.date, used_ids: set):
+    def __init__(
+        self,
+        plan: VillagePlan,
+        village: Unit,
+        today: datetime.date,
+        used_ids: set,
+        seed: str = "zhicun-demo",
+    ):
         self.plan = plan
         self.village = village
         self.today = today
         self.used_ids = used_ids
         self.used_phones: set[str] = set()
-        self.rng = random.Random(f"zhicun-demo-{plan.code}")
+        self.rng = random.Random(f"{seed}-{plan.code}")
         self.hamlets = list(Unit.objects.filter(code__startswith=plan.code, kind=Kind.HAMLET))
         self.hamlets.sort(key=lambda u: u.code)
         self.homes: list[Home] = []
@@ -311,7 +318,7 @@ class VillageBuilder:
 
     def id_number(self, birth: datetime.date, sex: str) -> str:
         old_place = birth.year < 1995 and self.rng.random() < 0.55
-        place = "152601" if old_place else "150902"
+        place = "152601" if old_place else self.village.code[:6]
         while True:
             seq = self.rng.randrange(1000)
             if (seq % 2 == 1) != (sex == "1"):
@@ -1274,7 +1281,8 @@ class VillageBuilder:
 
     # --- putting it together --------------------------------------------------------------------
 
-    def build(self) -> dict:
+    def compose(self) -> dict:
+        """The village's households, persons, moves and visits as unsaved rows, and a summary."""
         rng = self.rng
         self.hamlet_centre = {
             h.code: (40.93 + rng.uniform(0, 0.12), 113.0 + rng.uniform(0, 0.16))
@@ -1306,17 +1314,15 @@ class VillageBuilder:
                 p.name_pinyin, p.name_initials = name_keys(p.name)
         self.make_moves()
         self.make_visits()
-
-        Household.objects.bulk_create(households, batch_size=500)
         persons = [p for h in self.homes for p in h.members]
-        Person.objects.bulk_create(persons, batch_size=500)
-        heads = Person.objects.filter(household=OuterRef("pk"), relation="02").values("pk")[:1]
-        Household.objects.filter(hamlet__in=self.hamlets).update(head=Subquery(heads))
-        Move.objects.bulk_create(self.moves, batch_size=500)
-        Visit.objects.bulk_create(self.visits, batch_size=500)
-
         living_homes = [h for h in self.homes if h.resident]
-        summary = {
+        self.rows = {
+            "households": households,
+            "persons": persons,
+            "moves": self.moves,
+            "visits": self.visits,
+        }
+        return {
             "households": len(self.homes),
             "persons": len(active),
             "living_households": len(living_homes),
@@ -1326,6 +1332,16 @@ class VillageBuilder:
             "moves": len(self.moves),
             "visits": len(self.visits),
         }
+
+    def build(self) -> dict:
+        summary = self.compose()
+        rows = self.rows
+        Household.objects.bulk_create(rows["households"], batch_size=500)
+        Person.objects.bulk_create(rows["persons"], batch_size=500)
+        heads = Person.objects.filter(household=OuterRef("pk"), relation="02").values("pk")[:1]
+        Household.objects.filter(hamlet__in=self.hamlets).update(head=Subquery(heads))
+        Move.objects.bulk_create(rows["moves"], batch_size=500)
+        Visit.objects.bulk_create(rows["visits"], batch_size=500)
         audit_record(
             actor=None,
             actor_name="seed_demo",
