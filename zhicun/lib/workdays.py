@@ -7,8 +7,9 @@ know yet, overrides an administrator enters (holidays are announced each Novembe
 otherwise Monday to Friday are working days.
 """
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import chinese_calendar
 from django.utils import timezone
@@ -26,6 +27,19 @@ def set_override_source(source: Callable[[], Overrides] | None) -> None:
     """The app that stores overrides registers a function returning {date: is_workday}."""
     global _override_source
     _override_source = source
+
+
+@contextlib.contextmanager
+def overrides_read_once() -> Iterator[None]:
+    """Within the block the overrides are read once, for bulk work that asks thousands of
+    times; nothing may change them meanwhile."""
+    global _override_source
+    saved, table = _override_source, dict(_overrides())
+    _override_source = lambda: table  # noqa: E731
+    try:
+        yield
+    finally:
+        _override_source = saved
 
 
 def _overrides() -> Overrides:

@@ -10,9 +10,31 @@ Meant for generators and loaders that run while nothing else writes these tables
 block of ids is not atomic against concurrent inserts.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 
 from django.db import connections, models
+
+# Fields whose Python value PostgreSQL's COPY takes as it is (exact types: subclasses such as
+# the encrypted and tag fields prepare their own values).
+PLAIN = {
+    models.AutoField,
+    models.BigAutoField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.CharField,
+    models.DateField,
+    models.DateTimeField,
+    models.DecimalField,
+    models.DurationField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SlugField,
+    models.SmallIntegerField,
+    models.TextField,
+}
 
 
 class BulkWriter:
@@ -48,17 +70,29 @@ class BulkWriter:
         self.reserve_ids(model, objs)
         fields = model._meta.concrete_fields
         columns = [f.column for f in fields]
-        rows = (self._row(obj, fields) for obj in objs)
+        getters = [self._getter(f) for f in fields]
+        rows = (self._row(obj, getters) for obj in objs)
         if self.postgres:
             self._copy(model._meta.db_table, columns, rows)
         else:
             self._insert(model._meta.db_table, columns, rows)
         return len(objs)
 
-    def _row(self, obj: models.Model, fields) -> list:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    def _getter(self, field: models.Field) -> Callable[[models.Model], object]:
+        """How to read the value to store: as it is, or prepared as `save()` would."""
+        auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if self.postgres and type(field) in PLAIN and not auto:
+            return attrgetter(field.attname)
         connection = self.connection
-        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+        def prepared(obj):
+            return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+        return prepared
+
+    def _row(self, obj: models.Model, getters) -> list:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        return [get(obj) for get in getters]
 
     def _copy(self, table: str, columns: list[str], rows: Iterable[list]) -> None:
         from psycopg import sql

@@ -70,24 +70,27 @@ def pick(rng: random.Random, pairs):
 
 
 class CaseMaker:
-    def __init__(self, rng: random.Random, writer: BulkWriter | None = None, now=None):
+    def __init__(self, seed: str, writer: BulkWriter | None = None, now=None):
         ensure_defaults()
-        self.rng = rng
+        self.seed = seed
+        self.rng = random.Random(seed)
         self.writer = writer or BulkWriter()
         self.now = now or timezone.now()
         by_name = {c.name: c for c in Category.objects.select_related("default_urgency")}
         self.samples = [(by_name[c], title, text) for c, title, text in SAMPLES if c in by_name]
         self.counters: dict[tuple[str, dt.date], int] = {}
-        self.dirty: set[tuple[str, dt.date]] = set()
+        self.lane = (0, 1)
 
     def number(self, code: str, at: dt.datetime) -> str:
+        """The next number of the county's day; with lanes (k, n) only every n-th, so that
+        makers side by side never give the same number (save_counters keeps the highest)."""
         prefix, day = code[:6], timezone.localtime(at).date()
         key = (prefix, day)
+        lane, lanes = self.lane
         if key not in self.counters:
             found = CaseCounter.objects.filter(prefix=prefix, day=day).aggregate(m=Max("last"))
-            self.counters[key] = found["m"] or 0
-        self.counters[key] += 1
-        self.dirty.add(key)
+            self.counters[key] = (found["m"] or 0) + lane + 1 - lanes
+        self.counters[key] += lanes
         return f"{prefix}-{day:%Y%m%d}-{self.counters[key]:04d}"
 
     def make(
@@ -99,6 +102,7 @@ class CaseMaker:
         fates: list | None = None,
     ) -> int:
         """`count` cases arising in `village`, reported over the last `days` days."""
+        self.rng = random.Random(f"{self.seed}-{village.code}")
         township = village.parent
         cases, events = [], []
         for _ in range(count):
@@ -107,7 +111,6 @@ class CaseMaker:
             events.extend(self.history(case))
         self.writer.write(Case, cases)
         self.writer.write(CaseEvent, events)
-        self.save_counters()
         return len(cases)
 
     def case(self, village: Unit, township: Unit, days: int, fates) -> Case:
@@ -217,11 +220,10 @@ class CaseMaker:
             before = after
         return events
 
-    def save_counters(self) -> None:
-        CaseCounter.objects.bulk_create(
-            [CaseCounter(prefix=p, day=d, last=self.counters[p, d]) for p, d in self.dirty],
-            update_conflicts=True,
-            unique_fields=["prefix", "day"],
-            update_fields=["last"],
-        )
-        self.dirty.clear()
+
+def save_counters(counters: dict[tuple[str, dt.date], int]) -> None:
+    """Advance the daily counters to the highest numbers given, so the services continue."""
+    for (prefix, day), last in counters.items():
+        counter, _ = CaseCounter.objects.get_or_create(prefix=prefix, day=day)
+        if counter.last < last:
+            CaseCounter.objects.filter(pk=counter.pk).update(last=last)

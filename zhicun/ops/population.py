@@ -6,20 +6,22 @@ work, moves and visits as 大十号村, at the village's own size) and written w
 city code.
 """
 
-import datetime
 import math
+import multiprocessing
 import random
+import time
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from zhicun.accounts.models import Post, User
 from zhicun.accounts.roles import Role
 from zhicun.audit.services import audit_record
+from zhicun.lib import workdays
 from zhicun.ops.bulk import BulkWriter
-from zhicun.ops.casegen import CaseMaker
+from zhicun.ops.casegen import CaseMaker, save_counters
 from zhicun.registry.demo import VillageBuilder, VillagePlan
 from zhicun.registry.models import Household, Move, Person, Visit
 from zhicun.units.models import Kind, Unit
@@ -207,54 +209,34 @@ class CityGenerator:
             )
         ]
 
-    # --- people ---------------------------------------------------------------------------------
-
-    def village(self, village: Unit, spec: VillageSpec, used_ids: set) -> None:
-        builder = VillageBuilder(
-            spec.plan(), village, self.today, used_ids, seed=f"zhicun-generate-{self.seed}"
-        )
-        summary = builder.compose()
-        rows = builder.rows
-        writer = self.writer
-        writer.reserve_ids(Household, rows["households"])
-        writer.reserve_ids(Person, rows["persons"])
-        for household in rows["households"]:
-            household.head_id = None
-        for person in rows["persons"]:
-            if person.relation == "02" and person.household.head_id is None:
-                person.household.head_id = person.pk
-        writer.write(Household, rows["households"])
-        writer.write(Person, rows["persons"])
-        writer.write(Move, rows["moves"])
-        writer.write(Visit, rows["visits"])
-        for key in ("households", "persons", "moves", "visits"):
-            self.totals[key] += summary[key]
-
     def max_persons(self) -> int:
         return len(COUNTIES) * TOWNSHIPS_PER_COUNTY * VILLAGES_PER_TOWNSHIP * VILLAGE_SIZE[1]
 
-    def run(self) -> dict:
+    def run(self, jobs: int = 1) -> dict:
+        """Units and staff first, then the villages, split over `jobs` processes."""
         if Unit.objects.filter(code__startswith=CITY[0], remark=REMARK).exists():
             raise ValueError(f"{CITY[1]}的生成数据已存在；请在空数据库中生成")
         with transaction.atomic():
             villages = self.units()
             self.staff([v for v, _ in villages])
-        village_units = Unit.objects.filter(code__in=[v.code for v, _ in villages])
-        by_code = {u.code: u for u in village_units.select_related("parent")}
-        used_ids: set[str] = set(Person.objects.values_list("id_number", flat=True))
-        cases = CaseMaker(self.rng, self.writer)
-        started = timezone.now()
-        for i, (village, spec) in enumerate(villages, start=1):
-            with transaction.atomic():
-                self.village(by_code[village.code], spec, used_ids)
-                self.totals["cases"] += cases.make(
-                    by_code[village.code], round(spec.persons * self.cases_per_person)
-                )
-            if i % 50 == 0 or i == len(villages):
-                seconds = (timezone.now() - started).total_seconds()
-                self.say(
-                    f"  {i}/{len(villages)} 个村，{self.totals['persons']} 人，{seconds:.0f} 秒"
-                )
+        specs = [(spec.code, spec.persons) for _, spec in villages]
+        parts = [
+            (k, jobs, specs[k::jobs], self.seed, self.cases_per_person, self.today)
+            for k in range(jobs)
+        ]
+        if jobs == 1:
+            results = [generate_part(*parts[0], say=self.say)]
+        else:
+            connections.close_all()  # each process opens its own
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                results = pool.starmap(generate_part, parts)
+        counters: dict = {}
+        for totals, part_counters in results:
+            for key, value in totals.items():
+                self.totals[key] += value
+            for key, last in part_counters.items():
+                counters[key] = max(last, counters.get(key, 0))
+        save_counters(counters)
         audit_record(
             actor=None,
             actor_name="generate_population",
@@ -266,5 +248,51 @@ class CityGenerator:
         return self.totals
 
 
-def today_at(day: datetime.date, hour: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+def generate_part(lane, lanes, specs, seed, cases_per_person, today, say=None):
+    """The households, persons, moves, visits and cases of some villages, one transaction per
+    village; returns the totals and the case counters used."""
+    writer = BulkWriter()
+    builder_seed = f"zhicun-generate-{seed}"
+    by_code = {
+        u.code: u
+        for u in Unit.objects.filter(code__in=[c for c, _ in specs]).select_related("parent")
+    }
+    used_ids: set[str] = set(Person.objects.values_list("id_number", flat=True))
+    cases = CaseMaker(f"{builder_seed}-cases", writer)
+    cases.lane = (lane, lanes)
+    totals = dict.fromkeys(("households", "persons", "moves", "visits", "cases"), 0)
+    started = time.perf_counter()
+    with workdays.overrides_read_once():
+        for i, (code, persons) in enumerate(specs, start=1):
+            village = by_code[code]
+            spec = VillageSpec(code, village.name, persons)
+            builder = VillageBuilder(
+                spec.plan(), village, today, used_ids, seed=builder_seed, id_lane=(lane, lanes)
+            )
+            with transaction.atomic():
+                summary = write_village(builder, writer)
+                totals["cases"] += cases.make(village, round(persons * cases_per_person))
+            for key in ("households", "persons", "moves", "visits"):
+                totals[key] += summary[key]
+            if say is not None and (i % 50 == 0 or i == len(specs)):
+                seconds = time.perf_counter() - started
+                say(f"  {i}/{len(specs)} 个村，{totals['persons']} 人，{seconds:.0f} 秒")
+    connections.close_all()
+    return totals, cases.counters
+
+
+def write_village(builder: VillageBuilder, writer: BulkWriter) -> dict:
+    summary = builder.compose()
+    rows = builder.rows
+    writer.reserve_ids(Household, rows["households"])
+    writer.reserve_ids(Person, rows["persons"])
+    for household in rows["households"]:
+        household.head_id = None
+    for person in rows["persons"]:
+        if person.relation == "02" and person.household.head_id is None:
+            person.household.head_id = person.pk
+    writer.write(Household, rows["households"])
+    writer.write(Person, rows["persons"])
+    writer.write(Move, rows["moves"])
+    writer.write(Visit, rows["visits"])
+    return summary

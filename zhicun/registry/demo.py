@@ -288,8 +288,12 @@ class VillageBuilder:
         today: datetime.date,
         used_ids: set,
         seed: str = "zhicun-demo",
+        id_lane: tuple[int, int] = (0, 1),
     ):
+        """`id_lane` (k, n): use only the k-th of n disjoint shares of ID sequence numbers, so
+        that n builders running side by side never make the same ID number."""
         self.plan = plan
+        self.id_lane = id_lane
         self.village = village
         self.today = today
         self.used_ids = used_ids
@@ -319,10 +323,15 @@ class VillageBuilder:
     def id_number(self, birth: datetime.date, sex: str) -> str:
         old_place = birth.year < 1995 and self.rng.random() < 0.55
         place = "152601" if old_place else self.village.code[:6]
+        lane, lanes = self.id_lane
         while True:
             seq = self.rng.randrange(1000)
             if (seq % 2 == 1) != (sex == "1"):
                 seq = (seq + 1) % 1000
+            if lanes > 1:  # the pair (seq // 2) picks the lane, the parity the sex
+                seq = ((seq // 2) // lanes * lanes + lane) * 2 + seq % 2
+                if seq >= 1000:
+                    continue
             number = make_id_number(place, birth, seq)
             if number not in self.used_ids:
                 self.used_ids.add(number)

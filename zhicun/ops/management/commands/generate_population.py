@@ -1,9 +1,11 @@
 """manage.py generate_population --persons N --seed S: a city-sized population for measuring."""
 
+import os
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from zhicun.ops.population import CityGenerator
 
@@ -21,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cases-per-person", type=float, default=0.1, help="每人每年民情事件数（默认 0.1）"
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=0,
+            help="并行进程数（默认：PostgreSQL 上为 CPU 核数，SQLite 上为 1）",
+        )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
@@ -33,9 +41,12 @@ class Command(BaseCommand):
             stdout=self.stdout,
             cases_per_person=options["cases_per_person"],
         )
+        jobs = options["jobs"] or (os.cpu_count() or 1 if connection.vendor == "postgresql" else 1)
+        if connection.vendor != "postgresql" and jobs > 1:
+            raise CommandError("SQLite 只能单进程写入，请去掉 --jobs")
         started = time.perf_counter()
         try:
-            totals = generator.run()
+            totals = generator.run(jobs=jobs)
         except ValueError as e:
             raise CommandError(str(e)) from e
         seconds = time.perf_counter() - started

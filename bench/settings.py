@@ -1,0 +1,5 @@
+"""The platform's settings plus one trivial page: the fixed cost of a logged-in request."""
+
+from zhicun.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
