@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhicun.accounts",
     "zhicun.audit",
     "zhicun.registry",
+    "zhicun.exports",
     "zhicun.notify",
     "zhicun.cases",
     "zhicun.errands",
@@ -145,6 +146,24 @@ else:
             },
         }
     }
+
+# Cache: Redis when configured (one cache shared by every process), otherwise local memory in
+# each process. Lockouts, sign-up limits and OTP throttling live in the database, not here.
+CACHE_URL = os.getenv("ZHICUN_CACHE_URL") or os.getenv("REDIS_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("ZHICUN_CACHE_URL / REDIS_URL 须为 redis:// 或 rediss:// 地址")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "zhicun",
+            # A hung Redis must not hang requests or the readiness probe.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -221,6 +240,9 @@ ZHICUN_NOTIFY_MAX_ATTEMPTS = envint("ZHICUN_NOTIFY_MAX_ATTEMPTS", "8")
 ZHICUN_NOTIFY_BACKOFF_SECONDS = envint("ZHICUN_NOTIFY_BACKOFF_SECONDS", "30")
 ZHICUN_WORKER_INTERVAL = envint("ZHICUN_WORKER_INTERVAL", "15")
 ZHICUN_CASE_PHOTO_MAX_BYTES = envint("ZHICUN_CASE_PHOTO_MAX_BYTES", str(5 * 1024 * 1024))
+# Exports of more rows than this need approval; an approved one downloads once within N hours.
+ZHICUN_EXPORT_APPROVAL_ROWS = envint("ZHICUN_EXPORT_APPROVAL_ROWS", "5000")
+ZHICUN_EXPORT_DOWNLOAD_HOURS = envint("ZHICUN_EXPORT_DOWNLOAD_HOURS", "24")
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
