@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PUBLIC = {
-    "login", "healthz", "portal:index", "portal:signup", "portal:signup_confirm",
+    "login", "healthz", "readyz", "portal:index", "portal:signup", "portal:signup_confirm",
     "portal:village", "portal:kind", "portal:publication",
     "api:openapi-json", "api:openapi-view", "api:api-root", "api:issue",
 }  # fmt: skip
