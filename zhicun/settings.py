@@ -37,6 +37,8 @@ DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
 SECRET_KEY = os.getenv("SECRET_KEY", DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client (zhicun/proxy.py).
+ZHICUN_TRUSTED_PROXIES = envlist("ZHICUN_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # Encryption at rest of ID numbers and phones (zhicun/lib/crypto.py). Development derives keys
 # from SECRET_KEY; production must set its own (see README, "Keys").
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhicun.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
