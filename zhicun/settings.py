@@ -132,7 +132,15 @@ TEMPLATES = [
 
 DATABASE_URL = os.getenv("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"),
+            conn_health_checks=True,
+            # PgBouncer in transaction mode cannot keep the server-side cursors of .iterator().
+            disable_server_side_cursors=envbool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "false"),
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
