@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zhicun.accounts",
     "zhicun.audit",
     "zhicun.registry",
+    "zhicun.exports",
     "zhicun.notify",
     "zhicun.cases",
     "zhicun.errands",
@@ -252,6 +253,9 @@ ZHICUN_NOTIFY_MAX_ATTEMPTS = envint("ZHICUN_NOTIFY_MAX_ATTEMPTS", "8")
 ZHICUN_NOTIFY_BACKOFF_SECONDS = envint("ZHICUN_NOTIFY_BACKOFF_SECONDS", "30")
 ZHICUN_WORKER_INTERVAL = envint("ZHICUN_WORKER_INTERVAL", "15")
 ZHICUN_CASE_PHOTO_MAX_BYTES = envint("ZHICUN_CASE_PHOTO_MAX_BYTES", str(5 * 1024 * 1024))
+# Exports of more rows than this need approval; an approved one downloads once within N hours.
+ZHICUN_EXPORT_APPROVAL_ROWS = envint("ZHICUN_EXPORT_APPROVAL_ROWS", "5000")
+ZHICUN_EXPORT_DOWNLOAD_HOURS = envint("ZHICUN_EXPORT_DOWNLOAD_HOURS", "24")
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("zhicun.accounts.urls")),
     path("units/", include("zhicun.units.urls")),
     path("registry/", include("zhicun.registry.urls")),
+    path("exports/", include("zhicun.exports.urls")),
     path("support/", include("zhicun.support.urls")),
     path("jobs/", include("zhicun.jobs.urls")),
     path("audit/", include("zhicun.audit.urls")),

@@ -40,6 +40,7 @@ BUSINESS = {
     "disclosure:reverse", "disclosure:settings",
     "errands:act", "errands:detail", "errands:list", "errands:new", "errands:pension",
     "errands:stats",
+    "exports:approvals", "exports:decide", "exports:detail", "exports:download", "exports:mine",
     "jobs:employer_new", "jobs:event", "jobs:opening", "jobs:opening_close", "jobs:opening_new",
     "jobs:openings", "jobs:place", "jobs:placement_end", "jobs:stats",
     "portal:correction_handle",
