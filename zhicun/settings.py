@@ -37,6 +37,8 @@ DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
 SECRET_KEY = os.getenv("SECRET_KEY", DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client (zhicun/proxy.py).
+ZHICUN_TRUSTED_PROXIES = envlist("ZHICUN_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # Encryption at rest of ID numbers and phones (zhicun/lib/crypto.py). Development derives keys
 # from SECRET_KEY; production must set its own (see README, "Keys").
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "zhicun.accounts",
     "zhicun.audit",
     "zhicun.registry",
+    "zhicun.exports",
     "zhicun.notify",
     "zhicun.cases",
     "zhicun.errands",
@@ -90,6 +93,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhicun.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,7 +133,15 @@ TEMPLATES = [
 
 DATABASE_URL = os.getenv("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"),
+            conn_health_checks=True,
+            # PgBouncer in transaction mode cannot keep the server-side cursors of .iterator().
+            disable_server_side_cursors=envbool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "false"),
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -145,6 +157,24 @@ else:
             },
         }
     }
+
+# Cache: Redis when configured (one cache shared by every process), otherwise local memory in
+# each process. Lockouts, sign-up limits and OTP throttling live in the database, not here.
+CACHE_URL = os.getenv("ZHICUN_CACHE_URL") or os.getenv("REDIS_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("ZHICUN_CACHE_URL / REDIS_URL 须为 redis:// 或 rediss:// 地址")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "zhicun",
+            # A hung Redis must not hang requests or the readiness probe.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -207,6 +237,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+    # Probes call gunicorn directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -221,6 +253,9 @@ ZHICUN_NOTIFY_MAX_ATTEMPTS = envint("ZHICUN_NOTIFY_MAX_ATTEMPTS", "8")
 ZHICUN_NOTIFY_BACKOFF_SECONDS = envint("ZHICUN_NOTIFY_BACKOFF_SECONDS", "30")
 ZHICUN_WORKER_INTERVAL = envint("ZHICUN_WORKER_INTERVAL", "15")
 ZHICUN_CASE_PHOTO_MAX_BYTES = envint("ZHICUN_CASE_PHOTO_MAX_BYTES", str(5 * 1024 * 1024))
+# Exports of more rows than this need approval; an approved one downloads once within N hours.
+ZHICUN_EXPORT_APPROVAL_ROWS = envint("ZHICUN_EXPORT_APPROVAL_ROWS", "5000")
+ZHICUN_EXPORT_DOWNLOAD_HOURS = envint("ZHICUN_EXPORT_DOWNLOAD_HOURS", "24")
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")

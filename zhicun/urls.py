@@ -9,11 +9,13 @@ from zhicun.api.api import api
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("zhicun.accounts.urls")),
     path("units/", include("zhicun.units.urls")),
     path("registry/", include("zhicun.registry.urls")),
+    path("exports/", include("zhicun.exports.urls")),
     path("support/", include("zhicun.support.urls")),
     path("jobs/", include("zhicun.jobs.urls")),
     path("audit/", include("zhicun.audit.urls")),

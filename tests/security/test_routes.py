@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PUBLIC = {
-    "login", "healthz", "portal:index", "portal:signup", "portal:signup_confirm",
+    "login", "healthz", "readyz", "portal:index", "portal:signup", "portal:signup_confirm",
     "portal:village", "portal:kind", "portal:publication",
     "api:openapi-json", "api:openapi-view", "api:api-root", "api:issue",
 }  # fmt: skip
@@ -40,6 +40,7 @@ BUSINESS = {
     "disclosure:reverse", "disclosure:settings",
     "errands:act", "errands:detail", "errands:list", "errands:new", "errands:pension",
     "errands:stats",
+    "exports:approvals", "exports:decide", "exports:detail", "exports:download", "exports:mine",
     "jobs:employer_new", "jobs:event", "jobs:opening", "jobs:opening_close", "jobs:opening_new",
     "jobs:openings", "jobs:place", "jobs:placement_end", "jobs:stats",
     "portal:correction_handle",

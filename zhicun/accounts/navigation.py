@@ -22,6 +22,7 @@ NAV: list[NavItem] = [
     NavItem("走访", "registry:coverage", "business.view", "clipboard-check"),
     NavItem("人口统计", "registry:stats", "business.view", "bar-chart"),
     NavItem("导入", "registry:import", "registry.import", "upload"),
+    NavItem("导出审批", "exports:approvals", "export.approve", "clipboard-check"),
     NavItem("帮扶监测", "support:list", "business.view", "heart-pulse"),
     NavItem("就业帮扶", "jobs:openings", "business.view", "briefcase"),
     NavItem("监测标准", "support:thresholds", "support.threshold", "sliders"),

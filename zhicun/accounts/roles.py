@@ -30,6 +30,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registry.reveal": frozenset({Role.CHIEF, Role.MANAGER, Role.COLLECTOR, Role.COMMAND}),
     "registry.export": frozenset({Role.CHIEF, Role.MANAGER, Role.COMMAND, Role.INSTRUCTOR}),
     "registry.import": frozenset({Role.CHIEF, Role.MANAGER}),
+    # Exports over ZHICUN_EXPORT_APPROVAL_ROWS: the village secretary or a command centre above.
+    "export.approve": frozenset({Role.CHIEF, Role.COMMAND}),
     "case.report": frozenset(
         {Role.CHIEF, Role.MANAGER, Role.COLLECTOR, Role.COMMAND, Role.INSTRUCTOR}
     ),

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from zhicun.lib import lights
 from zhicun.units.scope import NOTHING, ScopedQuerySet, scope_q
 
 
@@ -37,10 +38,10 @@ OPEN = (
 
 
 class Light(models.TextChoices):
-    NONE = "", "—"
-    GREEN = "green", "绿灯"
-    YELLOW = "yellow", "黄灯"
-    RED = "red", "红灯"
+    NONE = lights.NONE, lights.LABELS[lights.NONE]
+    GREEN = lights.GREEN, lights.LABELS[lights.GREEN]
+    YELLOW = lights.YELLOW, lights.LABELS[lights.YELLOW]
+    RED = lights.RED, lights.LABELS[lights.RED]
 
 
 class Source(models.TextChoices):
@@ -202,28 +203,16 @@ class CaseQuerySet(ScopedQuerySet):
     def with_light(self, now: dt.datetime | None = None) -> "CaseQuerySet":
         """The light as the database computes it from the stored deadline columns."""
         now = now or timezone.now()
-        running = Q(state__in=RUNNING, deadline__isnull=False)
-        return self.annotate(
-            light_now=models.Case(
-                models.When(running & Q(deadline__lt=now), then=models.Value(Light.RED)),
-                models.When(running & Q(yellow_at__lte=now), then=models.Value(Light.YELLOW)),
-                models.When(running, then=models.Value(Light.GREEN)),
-                default=models.Value(Light.NONE),
-                output_field=models.CharField(),
-            )
-        )
+        return self.annotate(light_now=lights.light_expression(Q(state__in=RUNNING), now))
 
     def red(self, now: dt.datetime | None = None) -> "CaseQuerySet":
-        now = now or timezone.now()
-        return self.filter(state__in=RUNNING, deadline__lt=now)
+        return self.running().filter(lights.light_q(lights.RED, now or timezone.now()))
 
     def yellow(self, now: dt.datetime | None = None) -> "CaseQuerySet":
-        now = now or timezone.now()
-        return self.filter(state__in=RUNNING, yellow_at__lte=now, deadline__gte=now)
+        return self.running().filter(lights.light_q(lights.YELLOW, now or timezone.now()))
 
     def green(self, now: dt.datetime | None = None) -> "CaseQuerySet":
-        now = now or timezone.now()
-        return self.filter(state__in=RUNNING, yellow_at__gt=now)
+        return self.running().filter(lights.light_q(lights.GREEN, now or timezone.now()))
 
 
 class Case(models.Model):
@@ -352,25 +341,15 @@ class Case(models.Model):
 
     def current_light(self, now: dt.datetime | None = None) -> str:
         """The light for one case; lists use `CaseQuerySet.with_light` instead."""
-        now = now or timezone.now()
-        if self.state not in RUNNING or self.deadline is None:
+        if self.state not in RUNNING:
             return Light.NONE
-        if now > self.deadline:
-            return Light.RED
-        if self.yellow_at is not None and now >= self.yellow_at:
-            return Light.YELLOW
-        return Light.GREEN
+        return lights.light_of(self.deadline, self.yellow_at, now or timezone.now())
 
     def remaining(self, now: dt.datetime | None = None) -> dt.timedelta | None:
         """Time left on the clock, in the clock's own arithmetic (working or calendar)."""
-        from zhicun.lib.workdays import working_time_between
-
         if self.deadline is None:
             return None
-        now = now or timezone.now()
-        if self.clock_working:
-            return working_time_between(now, self.deadline)
-        return max(self.deadline - now, dt.timedelta())
+        return lights.remaining(self.deadline, now or timezone.now(), self.clock_working)
 
     def to_dict(self) -> dict:
         return {

@@ -21,7 +21,6 @@ from zhicun.accounts.roles import Role
 from zhicun.audit.services import audit_record
 from zhicun.cases.models import (
     OPEN,
-    RUNNING,
     Case,
     CaseCounter,
     CaseEvent,
@@ -36,7 +35,7 @@ from zhicun.cases.models import (
     SupervisionNotice,
     Urgency,
 )
-from zhicun.lib import workdays
+from zhicun.lib import lights
 from zhicun.lib.versioning import ConflictError, save_versioned
 from zhicun.notify.services import notify_users
 from zhicun.units.models import Kind, Unit
@@ -124,18 +123,11 @@ def upper_command(case: Case) -> list[User]:
 # The clock.
 
 
-def _add(case: Case, start: dt.datetime, amount: dt.timedelta) -> dt.datetime:
-    return workdays.add_working_time(start, amount) if case.clock_working else start + amount
-
-
-def _subtract(case: Case, end: dt.datetime, amount: dt.timedelta) -> dt.datetime:
-    return workdays.subtract_working_time(end, amount) if case.clock_working else end - amount
-
-
 def _place_deadline(case: Case, now: dt.datetime, remaining: dt.timedelta) -> None:
     """Deadline `remaining` from now; yellow when a quarter of the whole limit is left."""
-    case.deadline = _add(case, now, remaining)
-    case.yellow_at = max(now, _subtract(case, case.deadline, case.clock_limit / 4))
+    case.deadline, case.yellow_at = lights.place(
+        now, remaining, case.clock_limit, case.clock_working
+    )
     case.light = Light.GREEN
 
 
@@ -457,15 +449,15 @@ def _approve_extension(case, *, by, now, **_):
         raise CaseError("没有待审批的延期申请")
     extension = case.extension_pending
     case.clock_limit = case.clock_limit + extension
-    new_deadline = _add(case, case.deadline, extension)
-    case.deadline = new_deadline
-    case.yellow_at = max(now, _subtract(case, new_deadline, case.clock_limit / 4))
+    case.deadline, case.yellow_at = lights.extend(
+        case.deadline, extension, case.clock_limit, case.clock_working, now
+    )
     case.light = Light.GREEN
     case.extension_pending = None
     case.extension_count += 1
     data = {
         "extension": _duration_label(case, extension),
-        "deadline": timezone.localtime(new_deadline).isoformat(),
+        "deadline": timezone.localtime(case.deadline).isoformat(),
     }
     return [
         "clock_limit",
@@ -945,15 +937,7 @@ def instruction_issue(
 
 def turning_cases(now: dt.datetime, limit: int = 500) -> list[Case]:
     """Cases whose stored light is behind the clock: two partial-index range scans."""
-    red = Case.objects.filter(
-        state__in=RUNNING, light__in=[Light.GREEN, Light.YELLOW], deadline__lt=now
-    ).order_by("deadline")[:limit]
-    yellow = Case.objects.filter(state__in=RUNNING, light=Light.GREEN, yellow_at__lte=now).order_by(
-        "yellow_at"
-    )[:limit]
-    found = {c.pk: c for c in yellow}
-    found.update({c.pk: c for c in red})
-    return list(found.values())
+    return lights.turning(Case.objects.running(), now, limit)
 
 
 def claim_light(case: Case, now: dt.datetime) -> bool:
@@ -965,10 +949,7 @@ def claim_light(case: Case, now: dt.datetime) -> bool:
     if new not in (Light.YELLOW, Light.RED) or new == case.light:
         return False
     with transaction.atomic():
-        won = Case.objects.filter(
-            pk=case.pk, light=case.light, state__in=RUNNING, deadline=case.deadline
-        ).update(light=new)
-        if not won:
+        if not lights.claim(Case.objects.running(), case, new):
             return False
         case = Case.objects.select_related("responsible_unit", "category", "urgency").get(
             pk=case.pk

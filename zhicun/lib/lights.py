@@ -8,6 +8,7 @@ owning app.
 import datetime as dt
 
 from django.db import models
+from django.db.models import Q
 
 from zhicun.lib import workdays
 
@@ -15,12 +16,53 @@ NONE, GREEN, YELLOW, RED = "", "green", "yellow", "red"
 LABELS = {NONE: "—", GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯"}
 
 
+def add(start: dt.datetime, amount: dt.timedelta, working: bool = True) -> dt.datetime:
+    """`amount` after `start`, counted in working time or in calendar time."""
+    return workdays.add_working_time(start, amount) if working else start + amount
+
+
+def subtract(end: dt.datetime, amount: dt.timedelta, working: bool = True) -> dt.datetime:
+    return workdays.subtract_working_time(end, amount) if working else end - amount
+
+
+def remaining(deadline: dt.datetime, now: dt.datetime, working: bool = True) -> dt.timedelta:
+    """Time left until `deadline`, in the clock's own arithmetic (never negative)."""
+    if working:
+        return workdays.working_time_between(now, deadline)
+    return max(deadline - now, dt.timedelta())
+
+
+def yellow_point(
+    deadline: dt.datetime, limit: dt.timedelta, working: bool, not_before: dt.datetime
+) -> dt.datetime:
+    """Yellow when a quarter of the whole limit is left, but never before `not_before`."""
+    return max(not_before, subtract(deadline, limit / 4, working))
+
+
+def place(
+    start: dt.datetime, left: dt.timedelta, limit: dt.timedelta, working: bool = True
+) -> tuple[dt.datetime, dt.datetime]:
+    """(deadline, yellow_at) for a clock with `left` to run from `start` out of `limit`."""
+    deadline = add(start, left, working)
+    return deadline, yellow_point(deadline, limit, working, start)
+
+
+def extend(
+    deadline: dt.datetime,
+    extension: dt.timedelta,
+    limit: dt.timedelta,
+    working: bool,
+    now: dt.datetime,
+) -> tuple[dt.datetime, dt.datetime]:
+    """(deadline, yellow_at) after moving `deadline` by `extension`; `limit` includes it."""
+    deadline = add(deadline, extension, working)
+    return deadline, yellow_point(deadline, limit, working, now)
+
+
 def working_deadline(start: dt.datetime, days: int) -> tuple[dt.datetime, dt.datetime]:
     """(deadline, yellow_at) for a limit of `days` working days: yellow at 75 % of the limit."""
     limit = dt.timedelta(days=days)
-    deadline = workdays.add_working_time(start, limit)
-    yellow_at = max(start, workdays.subtract_working_time(deadline, limit / 4))
-    return deadline, yellow_at
+    return place(start, limit, limit, working=True)
 
 
 def light_of(deadline: dt.datetime | None, yellow_at: dt.datetime | None, now: dt.datetime) -> str:
@@ -31,6 +73,27 @@ def light_of(deadline: dt.datetime | None, yellow_at: dt.datetime | None, now: d
     if yellow_at is not None and now >= yellow_at:
         return YELLOW
     return GREEN
+
+
+def light_q(colour: str, now: dt.datetime) -> Q:
+    """Running rows showing `colour` at `now`, as a filter on the stored deadline columns."""
+    return {
+        RED: Q(deadline__lt=now),
+        YELLOW: Q(yellow_at__lte=now, deadline__gte=now),
+        GREEN: Q(yellow_at__gt=now),
+    }[colour]
+
+
+def light_expression(running: Q, now: dt.datetime) -> models.Case:
+    """`light_of` as the database computes it, for rows matching `running`."""
+    running = running & Q(deadline__isnull=False)
+    return models.Case(
+        models.When(running & Q(deadline__lt=now), then=models.Value(RED)),
+        models.When(running & Q(yellow_at__lte=now), then=models.Value(YELLOW)),
+        models.When(running, then=models.Value(GREEN)),
+        default=models.Value(NONE),
+        output_field=models.CharField(),
+    )
 
 
 def turning(queryset: models.QuerySet, now: dt.datetime, limit: int = 500) -> list:

@@ -4,14 +4,17 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from zhicun.accounts.decorators import require_perm
-from zhicun.registry.excel.export import FORMATS, export_persons
+from zhicun.exports.services import APPROVE, approval_rows
+from zhicun.exports.views import serve_or_request
+from zhicun.lib.forms import add_service_errors
+from zhicun.registry.excel.export import FORMATS, PERSONS, exportable
 from zhicun.registry.excel.importer import import_commit, import_preview
 from zhicun.registry.excel.reader import MB, max_bytes, max_rows
 from zhicun.registry.excel.template import write_template
@@ -196,27 +199,26 @@ def export(request):
         del form.fields["reveal"]
     if request.method == "POST" and form.is_valid() and filters.is_valid():
         data = form.cleaned_data
-        result = export_persons(
-            by=request.user,
-            queryset=queryset,
-            params=_filter_params(request.GET),
-            purpose=data["purpose"],
-            fmt=data["format"] if data["format"] in FORMATS else "xlsx",
-            reveal=bool(data.get("reveal")),
-        )
-        return FileResponse(
-            result.file,
-            as_attachment=True,
-            filename=result.file_name,
-            content_type=result.content_type,
-        )
+        try:
+            return serve_or_request(
+                request,
+                kind=PERSONS,
+                params=_filter_params(request.GET),
+                purpose=data["purpose"],
+                fmt=data["format"] if data["format"] in FORMATS else "xlsx",
+                reveal=bool(data.get("reveal")),
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
     return render(
         request,
         "registry/excel/export.html",
         {
             "form": form,
             "filters": filters,
-            "count": queryset.count() if filters.is_valid() else 0,
+            "count": exportable(request.user, queryset).count() if filters.is_valid() else 0,
+            "limit": approval_rows(),
+            "may_approve": request.user.can(APPROVE),
             "conditions": _filter_params(request.GET),
             "query": request.GET.urlencode(),
         },

@@ -1,25 +1,32 @@
 """Exports of a person search: masked unless the user may and asks to reveal, safe against
-formula injection, and audited with the filter, the purpose and the row count."""
+formula injection, stamped with who exported it and when, and audited with the filter, the
+purpose and the row count. Large ones go through approval (zhicun/exports)."""
 
 import csv
 import datetime
 import io
 import tempfile
-from dataclasses import dataclass
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from zhicun.audit.services import audit_record
+from zhicun.exports.kinds import ExportFile, ExportKind
+from zhicun.exports.services import check_purpose
+from zhicun.exports.stamp import Stamp
 from zhicun.registry.excel.columns import COLUMNS, HOUSEHOLD, Column, display
+from zhicun.registry.search import PersonFilterForm, condition_labels, filter_persons
+from zhicun.units.models import Unit
 
 FORMATS = ("xlsx", "csv")
 EXPORT = "registry.export"
 REVEAL = "registry.reveal"
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET = "人口"
+TITLE = "人员导出"
 
 
 def neutralise(text: str) -> str:
@@ -27,15 +34,6 @@ def neutralise(text: str) -> str:
     if text and text.startswith(DANGEROUS_START):
         return "'" + text
     return text
-
-
-@dataclass
-class ExportFile:
-    file: object  # an open binary file positioned at 0
-    file_name: str
-    content_type: str
-    rows: int
-    revealed: int
 
 
 def _cell(column: Column, person, reveal: bool) -> str:
@@ -48,6 +46,14 @@ def _cell(column: Column, person, reveal: bool) -> str:
     return neutralise(text)
 
 
+def exportable(by, queryset):
+    """Only persons under the user's posts that may export (not merely view)."""
+    allowed = Q(pk__in=[])
+    for unit in by.units_for(EXPORT):
+        allowed |= Q(hamlet__code__startswith=unit.code)
+    return queryset.filter(allowed)
+
+
 def export_persons(
     *,
     by,
@@ -56,24 +62,17 @@ def export_persons(
     purpose: str,
     fmt: str,
     reveal: bool = False,
+    stamp: Stamp | None = None,
+    audit_details: dict | None = None,
     today: datetime.date | None = None,
 ) -> ExportFile:
     """Write the persons of `queryset` (already scoped by the caller) to an .xlsx or .csv file."""
-    purpose = (purpose or "").strip()
-    errors = {}
-    if not purpose:
-        errors["purpose"] = "请填写导出用途"
-    elif len(purpose) > 200:
-        errors["purpose"] = "导出用途不能超过 200 个字"
+    purpose = check_purpose(purpose)
     if fmt not in FORMATS:
-        errors["format"] = "请选择导出格式"
-    if errors:
-        raise ValidationError(errors)
-    allowed = Q(pk__in=[])
-    for unit in by.units_for(EXPORT):
-        allowed |= Q(hamlet__code__startswith=unit.code)
+        raise ValidationError({"format": "请选择导出格式"})
+    stamp = stamp or Stamp.now(by, purpose=purpose, title=TITLE)
     persons = (
-        queryset.filter(allowed)
+        exportable(by, queryset)
         .select_related("household", "hamlet")
         .order_by("hamlet__code", "household_id", "relation", "pk")
     )
@@ -82,6 +81,7 @@ def export_persons(
     rows = revealed = 0
     if fmt == "xlsx":
         book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False})
+        stamp.apply_to_xlsx(book)
         sheet = book.add_worksheet(SHEET)
         bold = book.add_format({"bold": True})
         sheet.write_row(0, 0, headers, bold)
@@ -89,6 +89,7 @@ def export_persons(
             sheet.set_column(col, col, column.width)
     else:
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        text.write(stamp.csv_line())
         writer = csv.writer(text)
         writer.writerow(headers)
     for person in persons.iterator(chunk_size=2000):
@@ -118,6 +119,7 @@ def export_persons(
             "purpose": purpose,
             "format": fmt,
             "revealed": revealed,
+            **(audit_details or {}),
         },
     )
     content_type = (
@@ -126,3 +128,43 @@ def export_persons(
         else "text/csv; charset=utf-8"
     )
     return ExportFile(out, f"人口导出-{stamp}.{fmt}", content_type, rows, revealed)
+
+
+# The person export as an export kind: counted and rebuilt from the stored search parameters.
+
+
+def _query(params: dict) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        query.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+    return query
+
+
+def count_persons(by, params: dict) -> int:
+    queryset, form = filter_persons(by, _query(params))
+    return exportable(by, queryset).count() if form.is_valid() else 0
+
+
+def build_persons(*, by, params: dict, **options) -> ExportFile:
+    queryset, form = filter_persons(by, _query(params))
+    if not form.is_valid():
+        raise ValidationError("筛选条件已失效，请重新筛选后导出")
+    return export_persons(by=by, queryset=queryset, params=params, **options)
+
+
+def describe_persons(params: dict) -> list[str]:
+    form = PersonFilterForm(_query(params))
+    if not form.is_valid():
+        return [f"{k} = {v}" for k, v in sorted(params.items())]
+    unit = Unit.objects.filter(code=form.cleaned_data.get("unit") or "").first()
+    return condition_labels(form, unit=unit)
+
+
+PERSONS = ExportKind(
+    key="registry.persons",
+    label=TITLE,
+    perm=EXPORT,
+    count=count_persons,
+    build=build_persons,
+    describe=describe_persons,
+)

@@ -33,8 +33,11 @@ def export(client, params="", **data):
 
 
 def rows_of(response) -> list[dict]:
+    """The data rows; the first line is the 导出人/导出时间/用途 comment, the headers follow."""
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    lines = io.StringIO(text)
+    assert lines.readline().startswith("# 导出人：")
+    return list(csv.DictReader(lines))
 
 
 def test_it_exports_masked_csv_within_scope(login, grid1, people):

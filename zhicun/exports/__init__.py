@@ -1,0 +1,1 @@
+"""Exports over the approval threshold: requests, approval, one download, and file stamps."""

@@ -1,0 +1,4 @@
+from zhicun.exports import views
+
+app_name = "exports"
+urlpatterns = views.urls
