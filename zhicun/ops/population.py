@@ -95,20 +95,15 @@ def split_persons(total: int, rng: random.Random) -> list[int]:
 
 
 class CityGenerator:
-    def __init__(self, persons: int, seed: int, stdout=None, cases_per_person: float = 0.1):
+    def __init__(self, persons: int, seed: int, cases_per_person: float = 0.1):
         self.persons = persons
         self.seed = seed
         self.rng = random.Random(f"zhicun-generate-{seed}")
-        self.stdout = stdout
         self.cases_per_person = cases_per_person
         self.today = timezone.localdate()
         self.writer = BulkWriter()
         self.password = make_password(None)  # unusable: staff here never log in
         self.totals = dict.fromkeys(("households", "persons", "moves", "visits", "cases"), 0)
-
-    def say(self, text: str) -> None:
-        if self.stdout is not None:
-            self.stdout.write(text)
 
     # --- units and staff ------------------------------------------------------------------------
 
@@ -125,28 +120,29 @@ class CityGenerator:
         city, _ = Unit.objects.get_or_create(
             code=CITY[0], defaults={"name": CITY[1], "kind": Kind.CITY, "parent": province}
         )
-        used: set[str] = set()
         new: list[Unit] = []
         villages: list[tuple[Unit, VillageSpec]] = []
         sizes_iter = iter(sizes)
         for c in range(n_counties):
             county = Unit(code=COUNTIES[c][0], name=COUNTIES[c][1], kind=Kind.COUNTY, parent=city)
             new.append(county)
+            township_names: set[str] = set()  # names are unique among siblings only
             for t in range(min(TOWNSHIPS_PER_COUNTY, n_townships - c * TOWNSHIPS_PER_COUNTY)):
                 township = Unit(
                     code=f"{county.code}{100 + t:03d}",
-                    name=place_name(rng, used, rng.choice("镇乡")),
+                    name=place_name(rng, township_names, rng.choice("镇乡")),
                     kind=Kind.TOWNSHIP,
                     parent=county,
                 )
                 new.append(township)
+                village_names: set[str] = set()
                 for v in range(VILLAGES_PER_TOWNSHIP):
                     persons = next(sizes_iter, None)
                     if persons is None:
                         break
                     village = Unit(
                         code=f"{township.code}{201 + v:03d}",
-                        name=place_name(rng, used, "村"),
+                        name=place_name(rng, village_names, "村"),
                         kind=Kind.VILLAGE,
                         parent=township,
                     )
@@ -221,11 +217,11 @@ class CityGenerator:
             self.staff([v for v, _ in villages])
         specs = [(spec.code, spec.persons) for _, spec in villages]
         parts = [
-            (k, jobs, specs[k::jobs], self.seed, self.cases_per_person, self.today)
+            (k, jobs, specs[k::jobs], self.seed, self.cases_per_person, self.today, k == 0)
             for k in range(jobs)
         ]
         if jobs == 1:
-            results = [generate_part(*parts[0], say=self.say)]
+            results = [generate_part(*parts[0])]
         else:
             connections.close_all()  # each process opens its own
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -248,9 +244,10 @@ class CityGenerator:
         return self.totals
 
 
-def generate_part(lane, lanes, specs, seed, cases_per_person, today, say=None):
+def generate_part(lane, lanes, specs, seed, cases_per_person, today, progress=False):
     """The households, persons, moves, visits and cases of some villages, one transaction per
-    village; returns the totals and the case counters used."""
+    village; returns the totals and the case counters used. With `progress`, prints how far
+    this part has come (the first part speaks for all)."""
     writer = BulkWriter()
     builder_seed = f"zhicun-generate-{seed}"
     by_code = {
@@ -274,9 +271,10 @@ def generate_part(lane, lanes, specs, seed, cases_per_person, today, say=None):
                 totals["cases"] += cases.make(village, round(persons * cases_per_person))
             for key in ("households", "persons", "moves", "visits"):
                 totals[key] += summary[key]
-            if say is not None and (i % 50 == 0 or i == len(specs)):
+            if progress and (i % 50 == 0 or i == len(specs)):
                 seconds = time.perf_counter() - started
-                say(f"  {i}/{len(specs)} 个村，{totals['persons']} 人，{seconds:.0f} 秒")
+                done = f"{i * lanes}/{len(specs) * lanes} 个村"
+                print(f"  约 {done}，{totals['persons'] * lanes} 人，{seconds:.0f} 秒", flush=True)
     connections.close_all()
     return totals, cases.counters
 

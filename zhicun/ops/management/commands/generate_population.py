@@ -38,7 +38,6 @@ class Command(BaseCommand):
         generator = CityGenerator(
             options["persons"],
             options["seed"],
-            stdout=self.stdout,
             cases_per_person=options["cases_per_person"],
         )
         jobs = options["jobs"] or (os.cpu_count() or 1 if connection.vendor == "postgresql" else 1)
