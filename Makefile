@@ -18,6 +18,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $(VENV)/.installed $@
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,bench]'
+	@touch $(VENV)/.installed $(VENV)/.installed-test $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -35,6 +39,13 @@ browser:
 test: install-test assets browser
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest
+
+# Generates a city of 1,000,000 persons (and one of 100,000) in PostgreSQL once, then measures;
+# BENCH_ARGS="--only search,load" runs some, "--fresh" regenerates. Needs root for apt-get.
+bench: $(VENV)/.installed-bench
+	@sh scripts/ensure_postgres.sh
+	@sh scripts/ensure_wrk.sh
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
