@@ -119,9 +119,9 @@ def server(db_url: str, workers: int = 1) -> Iterator[str]:
 
         for _ in range(200):
             try:
-                if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                if requests.get(base + "/healthz", timeout=10).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.1)
         else:
