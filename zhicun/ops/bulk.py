@@ -6,8 +6,8 @@ Primary keys are reserved up front, so related rows can point at each other befo
 written; foreign keys are checked at commit (Django creates them deferrable), so the rows of one
 transaction may be written in any order.
 
-Meant for generators and loaders that run while nothing else writes these tables: reserving a
-block of ids is not atomic against concurrent inserts.
+Ids come from the table's sequence on PostgreSQL, so writers may run side by side; on SQLite
+(one writer at a time) they follow the highest id.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -50,18 +50,19 @@ class BulkWriter:
         table, pk = model._meta.db_table, model._meta.pk.column
         with self.connection.cursor() as cursor:
             if self.postgres:
+                # Each nextval() is atomic, so concurrent writers never get the same id.
                 cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, %s),"
-                    " nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
-                    [table, pk, table, pk, len(todo)],
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, pk, len(todo)],
                 )
-                last = cursor.fetchone()[0]
+                ids = [row[0] for row in cursor.fetchall()]
             else:
                 qn = self.connection.ops.quote_name
                 cursor.execute(f"SELECT COALESCE(MAX({qn(pk)}), 0) FROM {qn(table)}")  # noqa: S608  # nosec B608
-                last = cursor.fetchone()[0] + len(todo)
-        for i, obj in enumerate(todo):
-            obj.pk = last - len(todo) + 1 + i
+                last = cursor.fetchone()[0]
+                ids = range(last + 1, last + 1 + len(todo))
+        for obj, pk_value in zip(todo, ids, strict=True):
+            obj.pk = pk_value
 
     def write(self, model: type[models.Model], objs: Sequence[models.Model]) -> int:
         """Insert `objs` (ids reserved if missing) in the current transaction."""

@@ -225,7 +225,7 @@ class CityGenerator:
         else:
             connections.close_all()  # each process opens its own
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                results = pool.starmap(generate_part, parts)
+                results = pool.starmap(generate_part_in_child, parts)
         counters: dict = {}
         for totals, part_counters in results:
             for key, value in totals.items():
@@ -275,8 +275,14 @@ def generate_part(lane, lanes, specs, seed, cases_per_person, today, progress=Fa
                 seconds = time.perf_counter() - started
                 done = f"{i * lanes}/{len(specs) * lanes} 个村"
                 print(f"  约 {done}，{totals['persons'] * lanes} 人，{seconds:.0f} 秒", flush=True)
-    connections.close_all()
     return totals, cases.counters
+
+
+def generate_part_in_child(*args):
+    try:
+        return generate_part(*args)
+    finally:
+        connections.close_all()
 
 
 def write_village(builder: VillageBuilder, writer: BulkWriter) -> dict:

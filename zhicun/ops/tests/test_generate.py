@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def city(db):
     out = StringIO()
-    call_command("generate_population", persons=2500, seed=7, stdout=out)
+    call_command("generate_population", persons=2500, seed=7, jobs=1, stdout=out)
     return out.getvalue()
 
 
@@ -102,7 +102,7 @@ def test_generated_staff_can_search_their_village(city):
 
 def test_it_refuses_to_generate_the_same_city_twice(city):
     with pytest.raises(CommandError, match="已存在"):
-        call_command("generate_population", persons=100, seed=7, stdout=StringIO())
+        call_command("generate_population", persons=100, seed=7, jobs=1, stdout=StringIO())
     assert Person.objects.filter(residence__in=ACTIVE).count() == 2500
 
 
@@ -151,3 +151,14 @@ def test_the_bulk_writer_stores_what_save_would(unit, collector1):
     assert Household.objects.get(pk=household.pk).head == stored
     assert Household.objects.get(phone="13800000001").tags == ["dibao"]
     assert stored.created_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_processes_side_by_side_never_collide(district):
+    if connection.vendor != "postgresql":
+        pytest.skip("several writers need PostgreSQL")
+    call_command("generate_population", persons=2500, seed=3, jobs=2, stdout=StringIO())
+    active = Person.objects.filter(residence__in=ACTIVE)
+    assert active.count() == 2500
+    assert active.values("id_number_hash").distinct().count() == 2500
+    assert Case.objects.values("number").distinct().count() == Case.objects.count() == 250
