@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 MAX_ID = 2**53  # ids a JSON client can hold exactly; larger ones cannot exist
 
@@ -26,7 +26,12 @@ Code = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
 Day = Annotated[datetime.date, Field(ge=datetime.date(1900, 1, 1), le=datetime.date(2100, 12, 31))]
 
 
-class ErrorOut(Schema):
+class Out(BaseModel):
+    """A response. Responses are built as plain dicts, which pydantic validates directly, about
+    ten times faster than ninja.Schema, whose resolver reads every field as an attribute."""
+
+
+class ErrorOut(Out):
     detail: str = Field(description="中文错误说明")
     errors: dict[str, list[str]] | None = Field(None, description="按字段列出的错误")
 
@@ -40,12 +45,12 @@ class TokenIn(Schema):
     name: Text(60) = Field("", description="令牌用途，便于日后识别")
 
 
-class TokenOut(Schema):
+class TokenOut(Out):
     token: str
     expires_at: datetime.datetime
 
 
-class TokenInfo(Schema):
+class TokenInfo(Out):
     id: int
     user: str
     name: str
@@ -57,7 +62,7 @@ class TokenInfo(Schema):
     status: Literal["active", "expired", "revoked"]
 
 
-class TokenPage(Schema):
+class TokenPage(Out):
     count: int
     items: list[TokenInfo]
 
@@ -65,19 +70,19 @@ class TokenPage(Schema):
 # --- units ------------------------------------------------------------------------------------
 
 
-class UnitOut(Schema):
+class UnitOut(Out):
     code: str
     name: str
     kind: str
     parent: str | None
 
 
-class UnitPage(Schema):
+class UnitPage(Out):
     count: int
     items: list[UnitOut]
 
 
-class UnitStats(Schema):
+class UnitStats(Out):
     unit: str
     households: int = Field(description="户数（全部登记户）")
     households_resident: int = Field(description="常住户数")
@@ -89,7 +94,7 @@ class UnitStats(Schema):
 # --- registry ---------------------------------------------------------------------------------
 
 
-class PersonBrief(Schema):
+class PersonBrief(Out):
     id: int
     name: str
     relation: str
@@ -98,7 +103,7 @@ class PersonBrief(Schema):
     residence: str
 
 
-class PersonOut(Schema):
+class PersonOut(Out):
     id: int
     household: int
     household_number: str
@@ -136,7 +141,7 @@ class PersonOut(Schema):
     version: int
 
 
-class PersonPage(Schema):
+class PersonPage(Out):
     count: int
     items: list[PersonOut]
 
@@ -185,7 +190,7 @@ class PersonPatch(PersonFields):
     version: int | None = Field(None, ge=1, le=MAX_ID, description="读取时的版本号，用于冲突检测")
 
 
-class HouseholdOut(Schema):
+class HouseholdOut(Out):
     id: int
     number: str
     hamlet: str
@@ -209,7 +214,7 @@ class HouseholdDetail(HouseholdOut):
     members: list[PersonBrief]
 
 
-class HouseholdPage(Schema):
+class HouseholdPage(Out):
     count: int
     items: list[HouseholdOut]
 
@@ -242,12 +247,12 @@ class RevealIn(Schema):
     purpose: Text(100) = Field(description="查看用途（记入审计）", min_length=1)
 
 
-class RevealOut(Schema):
+class RevealOut(Out):
     field: str
     value: str
 
 
-class MoveOut(Schema):
+class MoveOut(Out):
     id: int
     person: int
     person_name: str
@@ -263,7 +268,7 @@ class MoveOut(Schema):
     created_at: datetime.datetime
 
 
-class MovePage(Schema):
+class MovePage(Out):
     count: int
     items: list[MoveOut]
 
@@ -279,7 +284,7 @@ class MoveIn(Schema):
     note: Text(200) = ""
 
 
-class VisitOut(Schema):
+class VisitOut(Out):
     id: int
     household: int
     household_number: str
@@ -292,7 +297,7 @@ class VisitOut(Schema):
     created_at: datetime.datetime
 
 
-class VisitPage(Schema):
+class VisitPage(Out):
     count: int
     items: list[VisitOut]
 
@@ -310,7 +315,7 @@ class VisitIn(Schema):
 CaseNumber = Annotated[str, Field(pattern=r"^[0-9]{6}-[0-9]{8}-[0-9]{4,6}$")]
 
 
-class CategoryOut(Schema):
+class CategoryOut(Out):
     id: int
     name: str
     parent: int | None
@@ -318,7 +323,7 @@ class CategoryOut(Schema):
     default_urgency: str
 
 
-class CaseOut(Schema):
+class CaseOut(Out):
     number: str
     title: str
     state: str
@@ -340,7 +345,7 @@ class CaseOut(Schema):
     version: int
 
 
-class CaseEventOut(Schema):
+class CaseEventOut(Out):
     at: datetime.datetime
     action: str
     label: str
@@ -364,7 +369,7 @@ class CaseDetail(CaseOut):
     events: list[CaseEventOut]
 
 
-class CasePage(Schema):
+class CasePage(Out):
     count: int
     items: list[CaseOut]
 
@@ -404,7 +409,7 @@ class TransitionIn(Schema):
 # --- publications -----------------------------------------------------------------------------
 
 
-class PublicationOut(Schema):
+class PublicationOut(Out):
     id: int
     unit: str
     kind: str
@@ -421,7 +426,7 @@ class PublicationOut(Schema):
     published_at: datetime.datetime | None
 
 
-class PublicationPage(Schema):
+class PublicationPage(Out):
     count: int
     items: list[PublicationOut]
 
@@ -450,7 +455,7 @@ class PublicationAction(Schema):
 # --- errands ----------------------------------------------------------------------------------
 
 
-class ErrandTypeOut(Schema):
+class ErrandTypeOut(Out):
     code: str
     name: str
     description: str
@@ -459,7 +464,7 @@ class ErrandTypeOut(Schema):
     pays_money: bool
 
 
-class ErrandOut(Schema):
+class ErrandOut(Out):
     id: int
     number: str
     person: int
@@ -482,7 +487,7 @@ class ErrandOut(Schema):
     version: int
 
 
-class ErrandPage(Schema):
+class ErrandPage(Out):
     count: int
     items: list[ErrandOut]
 
