@@ -214,6 +214,17 @@ class CaseQuerySet(ScopedQuerySet):
     def green(self, now: dt.datetime | None = None) -> "CaseQuerySet":
         return self.running().filter(lights.light_q(lights.GREEN, now or timezone.now()))
 
+    def light_counts(self, now: dt.datetime | None = None) -> dict[str, int]:
+        """{"total", "red", "yellow"} in one aggregate; the lights are tested on each row's own
+        columns (as `red()` and `yellow()` filter), not by looking the rows up again."""
+        now = now or timezone.now()
+        running = Q(state__in=RUNNING)
+        return self.aggregate(
+            total=models.Count("id"),
+            red=models.Count("id", filter=running & lights.light_q(lights.RED, now)),
+            yellow=models.Count("id", filter=running & lights.light_q(lights.YELLOW, now)),
+        )
+
 
 class Case(models.Model):
     scope_path = "responsible_code"

@@ -1,5 +1,9 @@
 """The case pages: report, detail with actions, list and board, seen from inside and outside."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from zhicun.cases.models import Case, State
 from zhicun.cases.tests.factories import HAMLET_A, category, move, report
 from zhicun.units.models import Unit
@@ -100,6 +104,28 @@ def test_it_shows_the_board_with_lights_to_supervisors(login, collector1, jiandu
     assert r.status_code == 200
     assert r.context["counts"]["total"] == 1
     assert login(grid1).get("/cases/board/").status_code == 403
+
+
+def test_it_counts_and_shows_the_lights_on_the_board(login, collector1, dashihao, jiandu):
+    now = timezone.now()
+    red, yellow, green, waiting = (report(collector1, title=t) for t in "红黄绿等")
+    for case in (red, yellow, green):
+        move(case, dashihao, "accept")
+    hour = dt.timedelta(hours=1)
+    Case.objects.filter(pk=red.pk).update(deadline=now - hour, yellow_at=now - 2 * hour)
+    Case.objects.filter(pk=yellow.pk).update(deadline=now + hour, yellow_at=now - hour)
+    Case.objects.filter(pk=green.pk).update(deadline=now + 2 * hour, yellow_at=now + hour)
+    r = login(jiandu).get("/cases/board/")
+    assert r.context["counts"] == {"total": 4, "red": 1, "yellow": 1}
+    assert r.context["page"].paginator.count == 4
+    body = r.content.decode()
+    assert body.count("bi-circle-fill") == 3 and "已超期" in body and "即将超期" in body
+    local = timezone.localtime(now - hour)
+    assert f'<a href="/cases/{red.number}/">{red.number}</a>' in body
+    assert local.strftime("%m-%d %H:%M") in body and "待受理" in body and "已受理" in body
+    r = login(jiandu).get("/cases/board/", {"light": "red"})
+    assert r.context["counts"] == {"total": 1, "red": 1, "yellow": 0}
+    assert '<option value="red" selected>' in r.content.decode()
 
 
 def test_it_shows_the_home_panels(login, collector1, dashihao):
