@@ -14,12 +14,14 @@ from django.views.decorators.http import require_POST
 
 from zhicun.accounts.decorators import require_perm
 from zhicun.audit.services import audit_record
+from zhicun.lib.urls import row_url
 from zhicun.registry import coverage, stats
 from zhicun.registry.choices import MoveKind
-from zhicun.registry.models import Household, Move
+from zhicun.registry.models import Household, Move, Person, age_on
 from zhicun.registry.search import (
     BASIC_FIELDS,
     LookupForm,
+    PersonFilterForm,
     condition_labels,
     filter_persons,
     lookup_persons,
@@ -95,29 +97,84 @@ def search(request):
     if form.is_valid():
         if form.cleaned_data.get("unit"):
             unit = _unit(user, form.cleaned_data["unit"])
-        qs = qs.select_related("hamlet", "household").order_by(
-            "hamlet__code", "household__number", "relation", "birth_date", "pk"
-        )
+        qs = qs.select_related("hamlet", "household").only(*RESULT_FIELDS)
+        qs = qs.order_by("hamlet__code", "household__number", "relation", "birth_date", "pk")
         page = _page(request, qs)
     context = {
         "form": form,
         "page": page,
+        "rows": _result_rows(page) if page is not None else [],
         "unit": unit,
         "query": query_string(form),
         "conditions": condition_labels(form, unit=unit) if form.is_valid() else [],
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "registry/search/_results.html", context)
+    advanced_open = any(name in request.GET for name in _advanced_names(form))
     context.update(
         units=unit_choices(user),
         basic=[form[name] for name in BASIC_FIELDS if name != "unit"],
-        advanced=[form[name] for name in form.fields if name not in BASIC_FIELDS],
-        advanced_open=any(name in request.GET for name in form.fields if name not in BASIC_FIELDS),
-        saved=list(saved_filters_for(user)),
+        advanced=[form[name] for name in _advanced_names(form)] if advanced_open else [],
+        advanced_open=advanced_open,
+        saved=list(saved_filters_for(user).values("name", "query", "shared")),
         share_units=share_units(user),
         lookup_form=LookupForm(),
     )
     return render(request, "registry/search/search.html", context)
+
+
+# The columns a row of the results shows.
+RESULT_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "relation",
+    "residence",
+    "id_number",
+    "phone",
+    "hamlet__name",
+    "household__number",
+)
+
+
+def _result_rows(page) -> list[dict]:
+    """What each result row shows, worked out once: a row is shown twice (a card on a phone, a
+    table row on a desk), and labels, ages and links cost more read off the model in a template."""
+    today = timezone.localdate()
+    sex = dict(Person._meta.get_field("sex").flatchoices)
+    residence = dict(Person._meta.get_field("residence").flatchoices)
+    return [
+        {
+            "url": row_url("registry:person", p.pk),
+            "household_url": row_url("registry:household", p.household_id),
+            "name": p.name,
+            "is_head": p.is_head,
+            "sex": sex.get(p.sex, p.sex),
+            "age": age_on(p.birth_date, today),
+            "masked_id": p.masked_id,
+            "masked_phone": p.masked_phone,
+            "hamlet": p.hamlet.name,
+            "household": p.household.number,
+            "residence": residence.get(p.residence, p.residence),
+        }
+        for p in page
+    ]
+
+
+def _advanced_names(form) -> list[str]:
+    return [name for name in form.fields if name not in BASIC_FIELDS]
+
+
+@require_perm(VIEW)
+def search_conditions(request):
+    """The "more conditions" fields, fetched when the panel is first opened: most searches never
+    open it, and its two hundred options would otherwise be rendered on every page."""
+    form = PersonFilterForm(request.GET or None)
+    return render(
+        request,
+        "registry/search/_advanced.html",
+        {"advanced": [form[name] for name in _advanced_names(form)]},
+    )
 
 
 @require_perm(VIEW)
@@ -365,6 +422,7 @@ def stats_page(request):
 
 urls = [
     path("search/", search, name="search"),
+    path("search/conditions/", search_conditions, name="search_conditions"),
     path("lookup/", lookup, name="lookup"),
     path("filters/", saved_filters, name="saved_filters"),
     path("filters/new/", saved_filter_new, name="saved_filter_new"),

@@ -230,3 +230,22 @@ def test_it_keeps_advanced_conditions_open_when_used(people, login, dashihao):
     body = r.content.decode()
     assert 'class="collapse show" id="advanced"' in body
     assert "共 1 人" in body and "王五" in body
+
+
+def test_it_loads_more_conditions_only_when_first_opened(people, login, dashihao):
+    client = login(dashihao)
+    body = client.get("/registry/search/").content.decode()
+    assert 'hx-get="/registry/search/conditions/"' in body and 'id="id_ethnicity"' not in body
+    r = client.get("/registry/search/conditions/", HTTP_HX_REQUEST="true")
+    panel = r.content.decode()
+    assert r.status_code == 200 and "<html" not in panel
+    assert 'id="id_ethnicity"' in panel and "蒙古族" in panel and 'id="id_q"' not in panel
+
+
+def test_it_shows_each_row_with_its_labels_and_links(people, login, dashihao):
+    wangwu = people["wangwu"]
+    r = login(dashihao).get("/registry/search/", {"q": "ww"})
+    body = r.content.decode()
+    assert body.count(f'href="/registry/households/{wangwu.household_id}/"') == 2
+    assert f'<a href="/registry/persons/{wangwu.pk}/">王五</a>' in body
+    assert "男 · 36岁" in body and "<td>外出务工</td>" in body and "户主" in body
