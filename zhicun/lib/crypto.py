@@ -8,7 +8,6 @@ and old values re-encrypted (manage.py rotate_data_keys). Equality lookups use a
 """
 
 import base64
-import hashlib
 import hmac
 import os
 from functools import cache
@@ -39,8 +38,13 @@ def _keys() -> tuple[str, dict[str, bytes]]:
     return entries[0][0], dict(entries)
 
 
+@cache
+def _aesgcm(key: bytes) -> AESGCM:
+    return AESGCM(key)
+
+
 def _aes(key: bytes, nonce: bytes, data: bytes, decrypt: bool) -> bytes:
-    aead = AESGCM(key)
+    aead = _aesgcm(key)
     return aead.decrypt(nonce, data, None) if decrypt else aead.encrypt(nonce, data, None)
 
 
@@ -97,4 +101,4 @@ def blind_index(plain: str) -> str:
     if not plain:
         return ""
     key = settings.ZHICUN_INDEX_KEY.encode()
-    return hmac.new(key, plain.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, plain.encode(), "sha256").hex()
