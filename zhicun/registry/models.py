@@ -1,6 +1,7 @@
 """Households, persons, moves and visits (SPEC §3)."""
 
 import datetime
+from functools import cache
 
 from django.conf import settings
 from django.db import models
@@ -316,18 +317,32 @@ class Person(models.Model):
 
     def to_dict(self) -> dict:
         data = {}
-        for field in self._meta.concrete_fields:
-            if field.name in PERSON_HIDDEN_FIELDS:
-                continue
-            value = getattr(self, field.attname)
-            if isinstance(value, (datetime.date, datetime.datetime)):
-                value = value.isoformat()
-            elif isinstance(value, list):
-                value = list(value)
-            elif value is not None and not isinstance(value, (str, int, bool)):
-                value = str(value)
-            data[field.name] = value
+        for name, attname in _shown_fields(type(self)):
+            value = getattr(self, attname)
+            if value is not None and type(value) is not str:
+                value = _plain(value)
+            data[name] = value
         return data
+
+
+@cache
+def _shown_fields(model) -> list[tuple[str, str]]:
+    """(name, attname) of the fields a person's history shows (audit trails compare these)."""
+    return [
+        (f.name, f.attname)
+        for f in model._meta.concrete_fields
+        if f.name not in PERSON_HIDDEN_FIELDS
+    ]
+
+
+def _plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return list(value)
+    if not isinstance(value, (str, int, bool)):
+        return str(value)
+    return value
 
 
 class Move(models.Model):
