@@ -3,7 +3,9 @@ checks, CSV encoding detection, and finding the header row."""
 
 import csv
 import io
+import itertools
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from defusedxml import ElementTree
@@ -19,6 +21,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xlsb", ".xla")
 MACRO_CONTENT_TYPES = ("macroEnabled", "vbaProject", "vba")
 HEADER_SCAN_ROWS = 10
+POOLED = 5000
 
 
 class FileRefused(ValueError):
@@ -149,8 +152,7 @@ def _read_workbook(data: bytes, kind: str) -> Table:
                 )
             # calamine starts the grid at the first used cell; keep spreadsheet row numbers.
             first_row = sheet.start[0] if sheet.start else 0
-            rows = sheet.to_python(skip_empty_area=False)
-            table = _locate_header(rows, kind, first_offset=first_row)
+            table = _locate_header(sheet.iter_rows(), kind, first_offset=first_row)
             if table is not None:
                 table.sheet = sheet.name
                 return table
@@ -198,9 +200,11 @@ def decode(data: bytes) -> tuple[str, str]:
     raise FileRefused("无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV")
 
 
-def _locate_header(rows: list[list], kind: str, first_offset: int) -> Table | None:
+def _locate_header(rows: Iterable[list], kind: str, first_offset: int) -> Table | None:
     """The header is the first of the top rows naming 姓名 and 身份证号码 among known columns."""
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+    rows = iter(rows)
+    top = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+    for i, row in enumerate(top):
         mapped: dict[int, Column] = {}
         ignored: list[str] = []
         for j, cell in enumerate(row):
@@ -216,15 +220,37 @@ def _locate_header(rows: list[list], kind: str, first_offset: int) -> Table | No
         if {"person.name", "person.id_number"} <= found:
             table = Table(kind=kind, header_row=first_offset + i + 1, columns=mapped)
             table.ignored = ignored
-            for k, cells in enumerate(rows[i + 1 :], start=first_offset + i + 2):
-                if any(c not in (None, "") and str(c).strip() for c in cells):
-                    table.rows.append((k, list(cells)))
+            table.rows = _data_rows(itertools.chain(top[i + 1 :], rows), first_offset + i + 2)
             if len(table.rows) > max_rows():
                 raise FileRefused(
                     f"文件有 {len(table.rows)} 行数据，超过上限 {max_rows()} 行；请拆分成多个文件"
                 )
             return table
     return None
+
+
+def _data_rows(rows: Iterable[list], first: int) -> list[tuple[int, list]]:
+    """The non-empty rows with their spreadsheet numbers.
+
+    A column's repeated texts (民族, 与户主关系 …) are kept once, not once per row: a large
+    file then takes a fraction of the memory. Columns of mostly distinct texts (names, ID
+    numbers) stop being pooled after POOLED values.
+    """
+    pools: list[dict | None] = []
+    found = []
+    for k, cells in enumerate(rows, start=first):
+        if not any(c not in (None, "") and str(c).strip() for c in cells):
+            continue
+        if len(pools) < len(cells):
+            pools.extend({} for _ in range(len(cells) - len(pools)))
+        for j, cell in enumerate(cells):
+            pool = pools[j]
+            if pool is not None and type(cell) is str:
+                cells[j] = pool.setdefault(cell, cell)
+                if len(pool) > POOLED:
+                    pools[j] = None
+        found.append((k, cells))
+    return found
 
 
 def _no_header_message() -> str:
