@@ -58,6 +58,7 @@ def persons_in(db: str) -> int | None:
 def ensure_city(db: str, persons: int, fresh: bool) -> None:
     if not fresh and persons_in(db) == persons:
         print(f"{db}: {persons:,} 人，已存在", flush=True)
+        manage(db, "migrate", "--noinput", "-v0")  # the code may have moved on since
         return
     print(f"{db}: 生成 {persons:,} 人 …", flush=True)
     psql(f"DROP DATABASE IF EXISTS {db}")
