@@ -215,15 +215,25 @@ class CaseQuerySet(ScopedQuerySet):
         return self.running().filter(lights.light_q(lights.GREEN, now or timezone.now()))
 
     def light_counts(self, now: dt.datetime | None = None) -> dict[str, int]:
-        """{"total", "red", "yellow"} in one aggregate; the lights are tested on each row's own
-        columns (as `red()` and `yellow()` filter), not by looking the rows up again."""
-        now = now or timezone.now()
-        running = Q(state__in=RUNNING)
-        return self.aggregate(
-            total=models.Count("id"),
-            red=models.Count("id", filter=running & lights.light_q(lights.RED, now)),
-            yellow=models.Count("id", filter=running & lights.light_q(lights.YELLOW, now)),
-        )
+        """{"total", "red", "yellow"} in one aggregate."""
+        return self.aggregate(**_light_counts(now or timezone.now()))
+
+    def with_light_counts(self, now: dt.datetime | None = None) -> "CaseQuerySet":
+        """`light_counts()` on every row, as window aggregates over all the rows: a page of
+        them brings the counts along, without a query of its own."""
+        counts = _light_counts(now or timezone.now())
+        return self.annotate(**{name: models.Window(c) for name, c in counts.items()})
+
+
+def _light_counts(now: dt.datetime) -> dict[str, models.Count]:
+    """All rows, and the red and yellow ones: the lights are tested on each row's own columns
+    (as `red()` and `yellow()` filter), not by looking the rows up again."""
+    running = Q(state__in=RUNNING)
+    return {
+        "total": models.Count("id"),
+        "red": models.Count("id", filter=running & lights.light_q(lights.RED, now)),
+        "yellow": models.Count("id", filter=running & lights.light_q(lights.YELLOW, now)),
+    }
 
 
 class Case(models.Model):

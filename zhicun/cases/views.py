@@ -5,8 +5,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -81,27 +81,32 @@ def _filtered(request, qs):
     return qs, form, title
 
 
-# What a row of cases/_table.html shows (and the light computed alongside).
-TABLE_FIELDS = (
-    "number",
-    "title",
-    "state",
-    "deadline",
-    "extension_pending",
-    "category__name",
-    "responsible_unit__name",
-)
+def _table_rows(qs, now: dt.datetime | None = None, *annotations: str):
+    """What a row of cases/_table.html shows, as plain values (a page of model instances with
+    their category and unit costs more to build and to read in the template than it shows).
+    The unit's name is looked up for the rows of the page only: joining the units would have
+    PostgreSQL hash every unit of the city first."""
+    unit_name = Unit.objects.filter(pk=OuterRef("responsible_unit_id")).values("name")
+    return qs.with_light(now).values(
+        *annotations,
+        "number",
+        "title",
+        "state",
+        "deadline",
+        "extension_pending",
+        "light_now",
+        category_name=F("category__name"),
+        unit_name=Subquery(unit_name),
+    )
 
 
-def _table_rows(qs, now: dt.datetime | None = None):
-    """The case table's rows: only the columns it shows, with the light and the two names."""
-    qs = qs.with_light(now).select_related("category", "responsible_unit")
-    return qs.only(*TABLE_FIELDS)
+PAGE_SIZE = 30
+LIGHT_COUNTS = ("total", "red", "yellow")
 
 
 def _page(request, qs, count: int | None = None):
     """Page 30 rows; `count`, when the caller has already counted `qs`, spares a COUNT query."""
-    paginator = Paginator(qs, 30)
+    paginator = Paginator(qs, PAGE_SIZE)
     if count is not None:
         paginator.count = count
     return paginator.get_page(request.GET.get("page"))
@@ -126,18 +131,34 @@ def board(request):
     now = timezone.now()
     qs = Case.objects.in_scope(request.user).open()
     qs, form, _title = _filtered(request, qs)
-    counts = qs.light_counts(now)
-    qs = _table_rows(qs, now).order_by("deadline", "-reported_at")
+    page, counts = _counted_page(request, qs, now)
     return render(
         request,
         "cases/board.html",
-        {
-            "page": _page(request, qs, counts["total"]),
-            "form": form,
-            "counts": counts,
-            "total": counts["total"],
-        },
+        {"page": page, "form": form, "counts": counts, "total": counts["total"]},
     )
+
+
+def _counted_page(request, qs, now: dt.datetime):
+    """The board's page of rows and its light counts. The page's rows carry the counts (window
+    aggregates), so one query does for both; only an empty page needs the counts on their own."""
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    counted = _table_rows(qs.with_light_counts(now), now, *LIGHT_COUNTS)
+    counted = counted.order_by("deadline", "-reported_at")
+    if number >= 1:
+        found = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+        if found:
+            counts = {name: found[0][name] for name in LIGHT_COUNTS}
+            paginator = Paginator(counted, PAGE_SIZE)
+            paginator.count = counts["total"]
+            return Page(found, number, paginator), counts
+    # Past the last page, or nothing at all: the paginator's usual answer.
+    counts = qs.light_counts(now)
+    rows = _table_rows(qs, now).order_by("deadline", "-reported_at")
+    return _page(request, rows, counts["total"]), counts
 
 
 @require_perm("case.report")

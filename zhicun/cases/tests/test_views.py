@@ -128,6 +128,24 @@ def test_it_counts_and_shows_the_lights_on_the_board(login, collector1, dashihao
     assert '<option value="red" selected>' in r.content.decode()
 
 
+def test_it_pages_the_board_with_the_counts_on_every_page(
+    login, collector1, dashihao, jiandu, monkeypatch
+):
+    from zhicun.cases import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client = login(jiandu)
+    assert client.get("/cases/board/").context["counts"] == {"total": 0, "red": 0, "yellow": 0}
+    cases = [report(collector1, title=t) for t in "甲乙丙"]
+    move(cases[0], dashihao, "accept")
+    Case.objects.filter(pk=cases[0].pk).update(deadline=timezone.now() - dt.timedelta(hours=1))
+    for asked, shown, rows in [("1", 1, 2), ("2", 2, 1), ("9", 2, 1), ("0", 2, 1), ("x", 1, 2)]:
+        r = client.get("/cases/board/", {"page": asked})
+        page = r.context["page"]
+        assert (page.number, len(page.object_list), page.paginator.num_pages) == (shown, rows, 2)
+        assert r.context["counts"] == {"total": 3, "red": 1, "yellow": 0}
+
+
 def test_it_shows_the_home_panels(login, collector1, dashihao):
     report(collector1)
     r = login(dashihao).get("/")
