@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+
+from zhicun.lib.urls import fixed_url
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def items_for(user) -> list[dict]:
         if item.perm is not None and not user.can(item.perm):
             continue
         try:
-            url = reverse(item.url_name)
+            url = fixed_url(item.url_name)
         except NoReverseMatch:
             continue
         if url in seen:

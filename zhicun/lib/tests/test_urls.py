@@ -1,7 +1,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from zhicun.lib.urls import row_url
+from zhicun.lib.urls import fixed_url, row_url
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,12 @@ def test_it_quotes_the_argument_as_reverse_does():
 def test_it_refuses_a_url_without_an_argument():
     with pytest.raises(NoReverseMatch):
         row_url("registry:search", 1)
+
+
+def test_it_gives_what_reverse_gives_for_a_url_without_arguments():
+    assert fixed_url("registry:search") == reverse("registry:search") == "/registry/search/"
+    try:
+        set_script_prefix("/zhicun/")
+        assert fixed_url("registry:search") == "/zhicun/registry/search/"
+    finally:
+        set_script_prefix("/")
