@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from zhicun.cases.models import RUNNING, Case, Category, Rating
 from zhicun.units.models import CODE_LENGTH, Unit, child_kind
+from zhicun.units.scope import covers
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ def measure_q(key: str, now: dt.datetime, end: dt.datetime) -> Q:
 
 def base_cases(user, unit_code: str, start: dt.date, end: dt.date):
     """Cases in the user's scope that arose under `unit_code` and were reported in [start, end]."""
-    return Case.objects.in_scope(user).filter(
+    # Arising under a unit the user covers already puts a case in scope: no need to repeat it.
+    cases = Case.objects.all() if covers(user, unit_code) else Case.objects.in_scope(user)
+    return cases.filter(
         origin_code__startswith=unit_code,
         reported_at__gte=_start_of(start),
         reported_at__lt=_start_of(end + dt.timedelta(days=1)),

@@ -31,7 +31,7 @@ from zhicun.registry.choices import (
 )
 from zhicun.registry.models import Move, Person, SavedFilter
 from zhicun.units.models import CODE_LENGTH, Unit
-from zhicun.units.scope import NOTHING, scope_codes
+from zhicun.units.scope import NOTHING, covers, scope_codes
 
 
 def _multi(choices, label, *, long: bool = False):
@@ -205,6 +205,10 @@ def filter_persons(user, params, *, today: datetime.date | None = None):
     if not form.is_valid():
         return qs.none(), form
     data = dict(form.cleaned_data)
+    if data.get("unit") and covers(user, data["unit"]):
+        # apply_filters keeps only persons below a unit the user covers, all of them in scope:
+        # the scope condition would only repeat it (and mislead PostgreSQL's row estimates).
+        qs = Person.objects.all()
     if not data.get("residence"):
         # By default search the register: not the dead and not those moved away.
         qs = qs.active()
