@@ -7,16 +7,18 @@ a handful of aggregate queries whose number does not grow with the number of vil
 """
 
 import datetime as dt
+import functools
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Avg, Count, Q
-from django.db.models.functions import TruncMonth
-from django.urls import reverse
+from django.conf import settings
+from django.db.models import Avg, CharField, Count, DateField, Q, Value
+from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from zhicun.cases import indicators
-from zhicun.cases.models import OPEN, RUNNING, Case
+from zhicun.cases.models import OPEN, RUNNING, Case, Category
 from zhicun.registry import coverage, stats
 from zhicun.registry.choices import LIVING, HouseholdResidence
 from zhicun.registry.models import Household
@@ -34,8 +36,19 @@ def url(name: str, *args, **params) -> str:
     for key, value in params.items():
         values = value if isinstance(value, (list, tuple)) else [value]
         pairs += [(key, str(v)) for v in values if v not in (None, "")]
-    base = reverse(name, args=args)
+    base = path(name, *args)
     return f"{base}?{urlencode(pairs)}" if pairs else base
+
+
+def path(name: str, *args) -> str:
+    """reverse(), remembered: a dashboard links a couple of hundred times to a few pages."""
+    return _reverse(name, args, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reverse(name: str, args: tuple, prefix: str, urlconf: str) -> str:
+    # `prefix` only keys the cache: reverse() reads the script prefix in force itself.
+    return reverse(name, args=args, urlconf=urlconf)
 
 
 def figure(key: str, label: str, value, link: str = "", suffix: str = "") -> dict:
@@ -59,7 +72,7 @@ def breadcrumbs(user, unit: Unit) -> list[dict]:
     """The unit's ancestors the user may open, root first, then the unit itself."""
     above = Unit.objects.in_scope(user).filter(code__in=unit.ancestor_codes()).order_by("code")
     return [
-        {"code": u.code, "name": u.name, "url": reverse("dashboard:unit", args=[u.code])}
+        {"code": u.code, "name": u.name, "url": path("dashboard:unit", u.code)}
         for u in [*above, unit]
     ]
 
@@ -81,9 +94,12 @@ def _search(code: str, **params) -> str:
 def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -> dict:
     code = unit.code
     persons = filter_persons(user, {"unit": code}, today=today)[0]
-    households = Household.objects.in_scope(user).below(code)
-    totals = stats.totals(persons, households)
-    cov = stats.visit_coverage(households, today, coverage.DEFAULT_DAYS)
+    households = Household.objects.in_scope_below(user, code)
+    # One pass over the persons and one over the households give every figure below.
+    people = stats.person_overview(persons, today, prefix)
+    homes = stats.household_overview(households, today, coverage.DEFAULT_DAYS, prefix)
+    totals = {**people["totals"], **homes["totals"]}
+    cov = homes["coverage"]
     coverage_url = url("registry:coverage", unit=code, days=coverage.DEFAULT_DAYS)
     figures = [
         figure("persons", "户籍人口", totals["persons"], _search(code), "人"),
@@ -102,7 +118,7 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
         figure("coverage", f"{coverage.DEFAULT_DAYS}天走访覆盖率", cov["rate"], coverage_url, "%"),
     ]
     pyramid = []
-    for row in stats.age_pyramid(persons, today):
+    for row in people["pyramid"]:
         lo = row["band"] * stats.BAND_YEARS
         hi = None if row["band"] >= stats.BANDS else lo + stats.BAND_YEARS - 1
         pyramid.append(
@@ -116,9 +132,9 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
         )
     groups = [
         figure(g["code"], g["label"], g["total"], _search(code, group=g["code"]), "人")
-        for g in stats.by_group(persons)
+        for g in people["groups"]
     ]
-    employment = stats.labour_employment(persons)
+    employment = people["employment"]
     labour = [
         figure(
             "labour",
@@ -151,23 +167,20 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
     ]
     rows = []
     if prefix:
-        per_child = stats.by_child(persons, households, prefix)
-        visits = coverage.coverage_by(
-            households.living(), prefix, coverage.since(today, coverage.DEFAULT_DAYS)
-        )
         for child in children:
-            counts = per_child.get(child.code, stats._empty_row())
-            seen = visits.get(child.code, {"total": 0, "visited": 0})
+            counts = people["children"].get(child.code, {"persons": 0, "persons_living": 0})
+            homes_there = homes["children"].get(child.code, {"households": 0})
+            seen = homes_there.get("coverage", {"total": 0, "visited": 0})
             rows.append(
                 {
                     "code": child.code,
                     "name": child.name,
-                    "url": reverse("dashboard:unit", args=[child.code]),
+                    "url": path("dashboard:unit", child.code),
                     "persons": counts["persons"],
                     "persons_url": _search(child.code),
                     "persons_living": counts["persons_living"],
                     "persons_living_url": _search(child.code, residence=LIVING),
-                    "households": counts["households"],
+                    "households": homes_there["households"],
                     "coverage": coverage.rate(seen["visited"], seen["total"]),
                     "coverage_url": url(
                         "registry:coverage", unit=child.code, days=coverage.DEFAULT_DAYS
@@ -211,24 +224,79 @@ def _month_end(day: dt.date) -> dt.date:
     return (day + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
-def cases(user, unit: Unit, today: dt.date, now: dt.datetime) -> dict:
+# What the dashboard shows of the period's cases, counted once per child unit, top category and
+# month: the indicator page's counts (indicators.measure_q) over its cases (indicators.base_cases).
+PERIOD_MEASURES = ("accepted", "due", "closed", "on_time", "overdue_open", "rated", "satisfied")
+
+
+def _period_counts(user, code: str, prefix, start: dt.date, end: dt.date, now) -> list[tuple]:
+    """(child unit, top category, month, *PERIOD_MEASURES counts) rows."""
+    end_at = _start_of(end + dt.timedelta(days=1))
+    child = Substr("origin_code", 1, prefix) if prefix else Value("", output_field=CharField())
+    return list(
+        indicators.base_cases(user, code, start, end)
+        .order_by()
+        .annotate(
+            child=child,
+            top=Coalesce("category__parent_id", "category_id"),
+            month=TruncMonth("reported_at", output_field=DateField()),
+        )
+        .values("child", "top", "month")
+        .annotate(
+            **{k: Count("pk", filter=indicators.measure_q(k, now, end_at)) for k in PERIOD_MEASURES}
+        )
+        .values_list("child", "top", "month", *PERIOD_MEASURES)
+    )
+
+
+def _sums(rows: list[tuple]) -> dict:
+    """The rows' counts added up: in all, and by child unit, by top category and by month."""
+    sums: dict = {"all": {}, "child": {}, "top": {}, "month": {}}
+    for child, top, month, *counts in rows:
+        for by, key in (("all", None), ("child", child), ("top", top), ("month", month)):
+            before = sums[by].get(key)
+            sums[by][key] = (
+                counts if before is None else [a + b for a, b in zip(before, counts, strict=True)]
+            )
+    return {
+        by: {key: dict(zip(PERIOD_MEASURES, counts, strict=True)) for key, counts in totals.items()}
+        for by, totals in sums.items()
+    }
+
+
+def _rates(counts: dict) -> dict:
+    return {
+        "on_time_rate": rate(counts["on_time"], counts["due"]),
+        "satisfaction_rate": rate(counts["satisfied"], counts["rated"]),
+    }
+
+
+def cases(user, unit: Unit, children: list[Unit], prefix, today: dt.date, now) -> dict:
     code = unit.code
     start, end = case_period(today)
     period = {"start": start.isoformat(), "end": end.isoformat()}
     board = "cases:board" if user.can("case.supervise", code) else "cases:list"
     state = {} if board == "cases:board" else {"state": "open"}
-    # The same filters as the case list and board: in scope, arising or handled below the unit.
-    counts = (
-        Case.objects.in_scope(user)
-        .below(code)
-        .aggregate(
-            open=Count("pk", filter=Q(state__in=OPEN)),
-            yellow=Count("pk", filter=Q(state__in=RUNNING, yellow_at__lte=now, deadline__gte=now)),
-            red=Count("pk", filter=Q(state__in=RUNNING, deadline__lt=now)),
-        )
+    # The same filters as the case list and board: in scope, arising or handled below the unit;
+    # 今日受理 is the indicator list's filter (arising below the unit, reported today, accepted).
+    counts = Case.objects.in_scope_below(user, code).aggregate(
+        open=Count("pk", filter=Q(state__in=OPEN)),
+        yellow=Count("pk", filter=Q(state__in=RUNNING, yellow_at__lte=now, deadline__gte=now)),
+        red=Count("pk", filter=Q(state__in=RUNNING, deadline__lt=now)),
+        accepted_today=Count(
+            "pk",
+            filter=Q(
+                origin_code__startswith=code,
+                reported_at__gte=_start_of(today),
+                reported_at__lt=_start_of(today + dt.timedelta(days=1)),
+            )
+            & indicators.measure_q("accepted", now, _start_of(today + dt.timedelta(days=1))),
+        ),
     )
-    accepted_today = indicators.metric_cases(user, code, today, today, "accepted", now).count()
-    total = indicators.case_indicators(user=user, unit_code=code, start=start, end=end, now=now)[0]
+    accepted_today = counts["accepted_today"]
+    sums = _sums(_period_counts(user, code, prefix, start, end, now))
+    total = sums["all"].get(None, dict.fromkeys(PERIOD_MEASURES, 0))
+    total["rates"] = _rates(total)
 
     def metric(key: str, **extra) -> str:
         return url("cases:list", unit=code, metric=key, **period, **extra)
@@ -267,21 +335,23 @@ def cases(user, unit: Unit, today: dt.date, now: dt.datetime) -> dict:
         figure("accepted", "受理", total["accepted"], metric("accepted"), "件"),
         figure("on_time", "按期结案", total["on_time"], metric("on_time"), "件"),
     ]
+    names = {child.code: child.name for child in children}
     ranking = []
-    for row in indicators.case_indicators(
-        user=user, unit_code=code, start=start, end=end, group="unit", now=now
-    ):
+    for child, counts in sums["child"].items():
+        if child not in names:
+            continue  # cases raised at the unit itself have no child
+        shares = _rates(counts)
         ranking.append(
             {
-                "code": row["unit"],
-                "name": row["label"],
-                "url": reverse("dashboard:unit", args=[row["unit"]]),
-                "accepted": row["accepted"],
-                "on_time_rate": row["rates"]["on_time_rate"],
-                "satisfaction_rate": row["rates"]["satisfaction_rate"],
-                "overdue_open": row["overdue_open"],
-                "overdue_url": url("cases:list", unit=row["unit"], metric="overdue_open", **period),
-                "indicators_url": url("cases:indicators", unit=row["unit"], **period),
+                "code": child,
+                "name": names[child],
+                "url": path("dashboard:unit", child),
+                "accepted": counts["accepted"],
+                "on_time_rate": shares["on_time_rate"],
+                "satisfaction_rate": shares["satisfaction_rate"],
+                "overdue_open": counts["overdue_open"],
+                "overdue_url": url("cases:list", unit=child, metric="overdue_open", **period),
+                "indicators_url": url("cases:indicators", unit=child, **period),
             }
         )
     ranking.sort(
@@ -292,36 +362,23 @@ def cases(user, unit: Unit, today: dt.date, now: dt.datetime) -> dict:
             r["code"],
         )
     )
+    top_names = dict(Category.objects.filter(parent=None).values_list("id", "name"))
     categories = [
         figure(
-            f"category_{row['key']}",
-            row["label"],
-            row["accepted"],
-            metric("accepted", category=row["key"]),
+            f"category_{top}",
+            top_names.get(top, "—"),
+            counts["accepted"],
+            metric("accepted", category=top),
             "件",
         )
-        for row in indicators.case_indicators(
-            user=user, unit_code=code, start=start, end=end, group="category", now=now
-        )
-        if row["accepted"]
+        for top, counts in sorted(sums["top"].items())
+        if counts["accepted"]
     ]
     categories.sort(key=lambda f: -f["value"])
-    by_month = {
-        timezone.localtime(r["month"]).date()
-        if isinstance(r["month"], dt.datetime)
-        else r["month"]: r
-        for r in indicators.base_cases(user, code, start, end)
-        .order_by()
-        .annotate(month=TruncMonth("reported_at"))
-        .values("month")
-        .annotate(
-            accepted=Count("pk", filter=indicators.measure_q("accepted", now, now)),
-            closed=Count("pk", filter=indicators.measure_q("closed", now, now)),
-        )
-    }
+    by_month = sums["month"]  # by the month's first day, in local time
     trend = []
     for month in _months(start, end):
-        row = by_month.get(month, {"accepted": 0, "closed": 0})
+        row = by_month.get(month, dict.fromkeys(PERIOD_MEASURES, 0))
         last = min(_month_end(month), end)
         trend.append(
             {
@@ -336,18 +393,17 @@ def cases(user, unit: Unit, today: dt.date, now: dt.datetime) -> dict:
         )
     oldest = [
         {
-            "number": c.number,
-            "title": c.title,
-            "unit": c.responsible_unit.name,
-            "deadline": timezone.localtime(c.deadline).strftime("%Y-%m-%d %H:%M"),
-            "days": (now - c.deadline).days,
-            "url": reverse("cases:detail", args=[c.number]),
+            "number": number,
+            "title": title,
+            "unit": unit_name,
+            "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
+            "days": (now - deadline).days,
+            "url": path("cases:detail", number),
         }
-        for c in Case.objects.in_scope(user)
-        .below(code)
+        for number, title, unit_name, deadline in Case.objects.in_scope_below(user, code)
         .red(now)
-        .select_related("responsible_unit")
-        .order_by("deadline", "pk")[:OLDEST_OVERDUE]
+        .order_by("deadline", "pk")
+        .values_list("number", "title", "responsible_unit__name", "deadline")[:OLDEST_OVERDUE]
     ]
     return {
         "period": period,
@@ -370,8 +426,7 @@ def support(user, unit: Unit, today: dt.date) -> dict:
 
     code = unit.code
     rows = (
-        SupportedHousehold.objects.in_scope(user)
-        .below(code)
+        SupportedHousehold.objects.in_scope_below(user, code)
         .order_by()
         .values("kind", "status")
         .annotate(n=Count("pk"))
@@ -383,26 +438,20 @@ def support(user, unit: Unit, today: dt.date) -> dict:
         by_status[r["status"]] = by_status.get(r["status"], 0) + r["n"]
     year = today.year
     flagged = (
-        IncomeCard.objects.in_scope(user)
-        .below(code)
+        IncomeCard.objects.in_scope_below(user, code)
         .filter(year=year)
         .flagged()
         .values("household")
         .distinct()
         .count()
     )
-    jobs = (
-        Placement.objects.in_scope(user)
-        .below(code)
-        .aggregate(
-            current=Count(
-                "pk",
-                filter=Q(start_date__lte=today)
-                & (Q(end_date__isnull=True) | Q(end_date__gte=today)),
-            ),
-            since=Count("pk", filter=Q(start_date__gte=JOBS_SINCE)),
-            avg=Avg("monthly_income", filter=Q(start_date__gte=JOBS_SINCE)),
-        )
+    jobs = Placement.objects.in_scope_below(user, code).aggregate(
+        current=Count(
+            "pk",
+            filter=Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today)),
+        ),
+        since=Count("pk", filter=Q(start_date__gte=JOBS_SINCE)),
+        avg=Avg("monthly_income", filter=Q(start_date__gte=JOBS_SINCE)),
     )
     jobs_url = url("jobs:stats", unit=code, since=JOBS_SINCE)
     return {
@@ -462,7 +511,7 @@ def openness(user, unit: Unit, today: dt.date) -> dict | None:
             {
                 "code": r["unit"].code,
                 "name": r["unit"].name,
-                "url": reverse("dashboard:unit", args=[r["unit"].code]),
+                "url": path("dashboard:unit", r["unit"].code),
                 "affairs_ok": r["affairs_ok"],
                 "finance_ok": r["finance_ok"],
                 "affairs_due": r["affairs_due"].isoformat(),
@@ -483,70 +532,64 @@ def errands(user, unit: Unit, today: dt.date) -> dict | None:
     from zhicun.errands.models import OPEN as ERRAND_OPEN
     from zhicun.errands.models import CustodyItem, Errand
     from zhicun.errands.models import State as ErrandState
-    from zhicun.errands.stats import DEFAULT_SINCE, running_total
+    from zhicun.errands.stats import DEFAULT_SINCE
 
     code = unit.code
     start, end = case_period(today)
     # The errand statistics page's own filters (errands.stats.errand_stats), without the money
     # and staff breakdowns the dashboard does not show.
-    errands = (
-        Errand.objects.in_scope(user)
-        .below(code)
-        .filter(
-            registered_at__gte=_start_of(start),
-            registered_at__lt=_start_of(end + dt.timedelta(days=1)),
-        )
-        .order_by()
+    scoped = Errand.objects.in_scope_below(user, code).order_by()
+    in_period = Q(
+        registered_at__gte=_start_of(start),
+        registered_at__lt=_start_of(end + dt.timedelta(days=1)),
     )
-    totals = errands.aggregate(
-        n=Count("pk"),
-        closed=Count("pk", filter=Q(state=ErrandState.CLOSED)),
-        open=Count("pk", filter=Q(state__in=ERRAND_OPEN)),
+    # The period's counts and the running total (errands.stats.running_total) in one query.
+    totals = scoped.filter(registered_at__gte=_start_of(min(start, DEFAULT_SINCE))).aggregate(
+        n=Count("pk", filter=in_period),
+        closed=Count("pk", filter=in_period & Q(state=ErrandState.CLOSED)),
+        open=Count("pk", filter=in_period & Q(state__in=ERRAND_OPEN)),
+        running_total=Count("pk", filter=Q(registered_at__gte=_start_of(DEFAULT_SINCE))),
     )
-    by_type = errands.values("type__name").annotate(n=Count("pk")).order_by("-n", "type__name")
-    months = errands.annotate(month=TruncMonth("registered_at")).values("month")
-    data = {
-        "since": DEFAULT_SINCE,
-        "totals": totals,
-        "by_type": list(by_type),
-        "by_month": [
-            {"month": row["month"].strftime("%Y-%m"), "n": row["n"]}
-            for row in months.annotate(n=Count("pk"))
-        ],
-        "running_total": running_total(user, code, DEFAULT_SINCE),
-    }
+    # By type and by month from one GROUP BY of both.
+    by_type: dict[str, int] = {}
+    by_month: dict[dt.date, int] = {}
+    for row in (
+        scoped.filter(in_period)
+        .annotate(month=TruncMonth("registered_at", output_field=DateField()))
+        .values("type__name", "month")
+        .annotate(n=Count("pk"))
+    ):
+        by_type[row["type__name"]] = by_type.get(row["type__name"], 0) + row["n"]
+        by_month[row["month"]] = by_month.get(row["month"], 0) + row["n"]
+    types = sorted(by_type.items(), key=lambda item: (-item[1], item[0]))
     link = url("errands:stats", unit=code, start=start, end=end)
-    since_link = url("errands:stats", unit=code, start=data["since"], end=end)
+    since_link = url("errands:stats", unit=code, start=DEFAULT_SINCE, end=end)
     held = (
         CustodyItem.objects.held()
-        .filter(errand__in=Errand.objects.in_scope(user).below(code))
+        .filter(errand__in=Errand.objects.in_scope_below(user, code))
         .values("errand")
         .distinct()
         .count()
     )
-    by_month = {row["month"]: row["n"] for row in data["by_month"]}
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "figures": [
-            figure("errands", "代办（近一年）", data["totals"]["n"], link, "件"),
-            figure("errands_open", "在办", data["totals"]["open"], link, "件"),
-            figure("errands_closed", "已办结", data["totals"]["closed"], link, "件"),
+            figure("errands", "代办（近一年）", totals["n"], link, "件"),
+            figure("errands_open", "在办", totals["open"], link, "件"),
+            figure("errands_closed", "已办结", totals["closed"], link, "件"),
             figure(
                 "errands_total",
-                f"{data['since'].year}年{data['since'].month}月以来累计",
-                data["running_total"],
+                f"{DEFAULT_SINCE.year}年{DEFAULT_SINCE.month}月以来累计",
+                totals["running_total"],
                 since_link,
                 "件",
             ),
             # Documents still in custody: no list filters by this yet, so no link.
             figure("custody", "材料托管中（件代办）", held, "", "件"),
         ],
-        "by_type": [
-            figure(f"type_{i}", row["type__name"], row["n"], link, "件")
-            for i, row in enumerate(data["by_type"])
-        ],
+        "by_type": [figure(f"type_{i}", name, n, link, "件") for i, (name, n) in enumerate(types)],
         "by_month": [
-            {"label": f"{m.year}年{m.month}月", "value": by_month.get(m.strftime("%Y-%m"), 0)}
+            {"label": f"{m.year}年{m.month}月", "value": by_month.get(m, 0)}
             for m in _months(start, end)
         ],
     }
@@ -565,14 +608,14 @@ def dashboard_data(user, unit: Unit, *, now: dt.datetime | None = None) -> dict:
             "name": unit.name,
             "kind": unit.kind,
             "kind_label": unit.kind_label,
-            "url": reverse("dashboard:unit", args=[unit.code]),
-            "screen_url": reverse("dashboard:screen", args=[unit.code]),
-            "data_url": reverse("dashboard:data", args=[unit.code]),
+            "url": path("dashboard:unit", unit.code),
+            "screen_url": path("dashboard:screen", unit.code),
+            "data_url": path("dashboard:data", unit.code),
         },
         "generated_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
         "breadcrumbs": breadcrumbs(user, unit),
         "population": population(user, unit, children, prefix, today),
-        "cases": cases(user, unit, today, now),
+        "cases": cases(user, unit, children, prefix, today, now),
         "errands": errands(user, unit, today),
         "support": support(user, unit, today),
         "openness": openness(user, unit, today),

@@ -601,19 +601,24 @@ def due_period_end(months: int, today: dt.date) -> dt.date:
     return end
 
 
-def _covered(kind: str, villages: list[Unit], due_by_unit: dict[int, dt.date]) -> set[int]:
+def _covered(villages: list[Unit], due: dict[str, dict[int, dt.date]]) -> dict[str, set[int]]:
+    """{kind: villages with a public disclosure of that kind covering its due period}, from one
+    query with one condition per kind and due date (villages on the same rhythm share it)."""
     q = Q(pk__in=[])
-    for unit in villages:
-        due = due_by_unit[unit.pk]
-        q |= Q(unit=unit) & (
-            Q(period_end__gte=due)
-            | Q(period_end__isnull=True, published_at__gt=_start_of(due + dt.timedelta(days=1)))
-        )
-    return set(
-        Publication.objects.filter(q, kind=kind, status__in=PUBLIC).values_list(
-            "unit_id", flat=True
-        )
-    )
+    for kind, due_by_unit in due.items():
+        by_due: dict[dt.date, list[int]] = {}
+        for unit in villages:
+            by_due.setdefault(due_by_unit[unit.pk], []).append(unit.pk)
+        for day, unit_ids in by_due.items():
+            q |= Q(kind=kind, unit_id__in=unit_ids) & (
+                Q(period_end__gte=day)
+                | Q(period_end__isnull=True, published_at__gt=_start_of(day + dt.timedelta(days=1)))
+            )
+    covered: dict[str, set[int]] = {kind: set() for kind in due}
+    rows = Publication.objects.filter(q, status__in=PUBLIC).values_list("unit_id", "kind")
+    for unit_id, kind in rows.order_by().distinct():
+        covered[kind].add(unit_id)
+    return covered
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -631,8 +636,8 @@ def disclosure_completion(villages: Iterable[Unit], today: dt.date | None = None
         rule = rules.get(unit.pk) or DisclosureSettings(unit=unit)
         due_affairs[unit.pk] = due_period_end(rule.affairs_months, today)
         due_finance[unit.pk] = due_period_end(rule.finance_months, today)
-    affairs_ok = _covered(Kind.AFFAIRS, villages, due_affairs)
-    finance_ok = _covered(Kind.FINANCE, villages, due_finance)
+    covered = _covered(villages, {Kind.AFFAIRS: due_affairs, Kind.FINANCE: due_finance})
+    affairs_ok, finance_ok = covered[Kind.AFFAIRS], covered[Kind.FINANCE]
     rows = []
     for unit in villages:
         row = {

@@ -45,3 +45,29 @@ def test_it_follows_a_village_setting(published, village):
     row = result["rows"][0]
     assert row["affairs_ok"] is True
     assert row["finance_due"] == dt.date(2025, 12, 31) and row["finance_ok"] is False
+
+
+def test_villages_on_different_rhythms_are_held_to_their_own_due_dates(
+    published, village, other_village, xiaoshihao
+):
+    """The same third-quarter disclosure is on time for a quarterly village and late for one
+    that discloses its affairs monthly."""
+    DisclosureSettings.objects.create(unit=village, affairs_months=1)
+    quarter = {"period_start": dt.date(2026, 7, 1), "period_end": dt.date(2026, 9, 30)}
+    with time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=dt.UTC), tick=False):
+        published(**quarter)
+        other = services.publication_create(
+            by=xiaoshihao, unit=other_village, kind=Kind.AFFAIRS, title="三季度村务", **quarter
+        )
+        services.publication_submit(by=xiaoshihao, publication=other)
+        services.publication_approve(by=xiaoshihao, publication=other)
+        result = services.disclosure_completion([village, other_village])
+    rows = {r["unit"]: r for r in result["rows"]}
+    assert (rows[village]["affairs_due"], rows[village]["affairs_ok"]) == (
+        dt.date(2026, 10, 31),
+        False,
+    )
+    assert (rows[other_village]["affairs_due"], rows[other_village]["affairs_ok"]) == (
+        dt.date(2026, 9, 30),
+        True,
+    )

@@ -6,7 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from zhicun.demo.district import DAISHIHAO, GRID1, GRID2, HAMLET_A, XIAOSHIHAO
-from zhicun.registry.models import Move
+from zhicun.registry import coverage, stats
+from zhicun.registry.models import Household, Move, Person
+from zhicun.registry.search import filter_persons
 from zhicun.registry.tests import factories as f
 
 
@@ -172,3 +174,78 @@ def test_a_grid_manager_counts_only_their_grid(village, login, grid2):
 
 def test_administrators_see_no_statistics(village, login, admin_user):
     assert login(admin_user).get("/registry/stats/").status_code == 403
+
+
+# The command centre's one-pass summaries --------------------------------------------------------
+
+
+def _scoped(user, code):
+    today = datetime.date(2026, 6, 15)
+    persons = filter_persons(user, {"unit": code}, today=today)[0]
+    return persons, Household.objects.in_scope(user).below(code), today
+
+
+@pytest.mark.parametrize("code, prefix", [(DAISHIHAO, 15), (GRID1, 18), (HAMLET_A, None)])
+def test_the_person_overview_agrees_with_each_breakdown(village, dashihao, code, prefix):
+    persons, households, today = _scoped(dashihao, code)
+    seen = stats.person_overview(persons, today, prefix)
+    assert seen["totals"] == {
+        k: v
+        for k, v in stats.totals(persons, households).items()
+        if k.startswith(("persons", "party"))
+    }
+    assert seen["pyramid"] == stats.age_pyramid(persons, today)
+    assert seen["groups"] == [
+        {k: g[k] for k in ("code", "label", "total")} for g in stats.by_group(persons)
+    ]
+    assert seen["employment"] == stats.labour_employment(persons)
+    by_child = stats.by_child(persons, households, prefix) if prefix else {}
+    assert seen["children"] == {
+        c: {"persons": r["persons"], "persons_living": r["persons_living"]}
+        for c, r in by_child.items()
+        if r["persons"] or r["persons_living"]
+    }
+    assert seen["totals"]["persons"] > 0
+
+
+@pytest.mark.parametrize("code, prefix", [(DAISHIHAO, 15), (HAMLET_A, None)])
+def test_the_household_overview_agrees_with_each_breakdown(village, dashihao, code, prefix):
+    persons, households, today = _scoped(dashihao, code)
+    seen = stats.household_overview(households, today, 90, prefix)
+    totals = stats.totals(persons, households)
+    assert seen["totals"] == {
+        "households": totals["households"],
+        "households_living": totals["households_living"],
+    }
+    assert seen["coverage"] == stats.visit_coverage(households, today, 90)
+    if prefix:
+        by_child = stats.by_child(persons, households, prefix)
+        visits = coverage.coverage_by(households.living(), prefix, coverage.since(today, 90))
+        assert seen["children"] == {
+            c: {
+                "households": by_child[c]["households"],
+                "households_living": by_child[c]["households_living"],
+                "coverage": visits.get(c, {"total": 0, "visited": 0}),
+            }
+            for c in by_child
+        }
+
+
+def test_age_bands_turn_on_the_birthday(village, unit, dashihao):
+    """On 2026-06-15 one born 2021-06-15 is 5 (band 1), one born a day later still 4 (band 0);
+    one born on 1926-06-15 is 100 (the last band), and a birth date after today has no age."""
+    home = f.household(unit(HAMLET_A), "生日户", head_birth=(1926, 6, 15))
+    for i, born in enumerate([(2021, 6, 15), (2021, 6, 16), (2026, 6, 15), (2026, 6, 16)]):
+        f.person(home, f"生日{i}", birth=born)
+    bands = dict(
+        Person.objects.filter(household=home)
+        .annotate(band=stats.age_band(datetime.date(2026, 6, 15)))
+        .values_list("birth_date", "band")
+    )
+    assert {d.isoformat(): b for d, b in bands.items()} == {
+        "1926-06-15": 20,
+        "2021-06-15": 1,
+        "2021-06-16": 0,
+        "2026-06-15": 0,
+        "2026-06-16": 20,
+    }
