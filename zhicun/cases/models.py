@@ -225,6 +225,15 @@ class CaseQuerySet(ScopedQuerySet):
         return self.annotate(**{name: models.Window(c) for name, c in counts.items()})
 
 
+def case_light(
+    state: str, deadline: dt.datetime | None, yellow_at: dt.datetime | None, now: dt.datetime
+) -> str:
+    """The light of a case with these columns at `now`."""
+    if state not in RUNNING:
+        return Light.NONE
+    return lights.light_of(deadline, yellow_at, now)
+
+
 def _light_counts(now: dt.datetime) -> dict[str, models.Count]:
     """All rows, and the red and yellow ones: the lights are tested on each row's own columns
     (as `red()` and `yellow()` filter), not by looking the rows up again."""
@@ -361,10 +370,8 @@ class Case(models.Model):
         return self.instruction_id is not None
 
     def current_light(self, now: dt.datetime | None = None) -> str:
-        """The light for one case; lists use `CaseQuerySet.with_light` instead."""
-        if self.state not in RUNNING:
-            return Light.NONE
-        return lights.light_of(self.deadline, self.yellow_at, now or timezone.now())
+        """The light for one case (`CaseQuerySet.with_light` has the database work it out)."""
+        return case_light(self.state, self.deadline, self.yellow_at, now or timezone.now())
 
     def remaining(self, now: dt.datetime | None = None) -> dt.timedelta | None:
         """Time left on the clock, in the clock's own arithmetic (working or calendar)."""

@@ -28,6 +28,7 @@ from zhicun.cases.models import (
     ReplyMethod,
     SupervisionNotice,
     Urgency,
+    case_light,
 )
 from zhicun.lib.versioning import ConflictError
 from zhicun.units.models import Unit
@@ -81,23 +82,31 @@ def _filtered(request, qs):
     return qs, form, title
 
 
-def _table_rows(qs, now: dt.datetime | None = None, *annotations: str):
+def _table_rows(qs, *annotations: str):
     """What a row of cases/_table.html shows, as plain values (a page of model instances with
     their category and unit costs more to build and to read in the template than it shows).
     The unit's name is looked up for the rows of the page only: joining the units would have
     PostgreSQL hash every unit of the city first."""
     unit_name = Unit.objects.filter(pk=OuterRef("responsible_unit_id")).values("name")
-    return qs.with_light(now).values(
+    return qs.values(
         *annotations,
         "number",
         "title",
         "state",
         "deadline",
+        "yellow_at",
         "extension_pending",
-        "light_now",
         category_name=F("category__name"),
         unit_name=Subquery(unit_name),
     )
+
+
+def _lit(rows: list[dict], now: dt.datetime) -> list[dict]:
+    """The rows of a page with their light, from each row's own columns (as `with_light` would
+    have the database work out for every row before paging)."""
+    for row in rows:
+        row["light_now"] = case_light(row["state"], row["deadline"], row["yellow_at"], now)
+    return rows
 
 
 PAGE_SIZE = 30
@@ -112,16 +121,22 @@ def _page(request, qs, count: int | None = None):
     return paginator.get_page(request.GET.get("page"))
 
 
+def _table_page(request, rows, count: int, now: dt.datetime):
+    page = _page(request, rows, count)
+    page.object_list = _lit(list(page.object_list), now)
+    return page
+
+
 @require_perm("business.view")
 def case_list(request):
     qs = Case.objects.in_scope(request.user)
     qs, form, title = _filtered(request, qs)
     total = qs.count()
-    qs = _table_rows(qs)
+    page = _table_page(request, _table_rows(qs), total, timezone.now())
     return render(
         request,
         "cases/list.html",
-        {"page": _page(request, qs, total), "form": form, "total": total, "metric_title": title},
+        {"page": page, "form": form, "total": total, "metric_title": title},
     )
 
 
@@ -146,7 +161,7 @@ def _counted_page(request, qs, now: dt.datetime):
         number = int(request.GET.get("page") or 1)
     except ValueError:
         number = 1
-    counted = _table_rows(qs.with_light_counts(now), now, *LIGHT_COUNTS)
+    counted = _table_rows(qs.with_light_counts(now), *LIGHT_COUNTS)
     counted = counted.order_by("deadline", "-reported_at")
     if number >= 1:
         found = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
@@ -154,11 +169,11 @@ def _counted_page(request, qs, now: dt.datetime):
             counts = {name: found[0][name] for name in LIGHT_COUNTS}
             paginator = Paginator(counted, PAGE_SIZE)
             paginator.count = counts["total"]
-            return Page(found, number, paginator), counts
+            return Page(_lit(found, now), number, paginator), counts
     # Past the last page, or nothing at all: the paginator's usual answer.
     counts = qs.light_counts(now)
-    rows = _table_rows(qs, now).order_by("deadline", "-reported_at")
-    return _page(request, rows, counts["total"]), counts
+    rows = _table_rows(qs).order_by("deadline", "-reported_at")
+    return _table_page(request, rows, counts["total"], now), counts
 
 
 @require_perm("case.report")
