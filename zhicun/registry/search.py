@@ -216,8 +216,10 @@ def filter_persons(user, params, *, today: datetime.date | None = None):
 
 
 def unit_choices(user) -> list[Unit]:
-    """Units offered in the search's area picker: the user's scope down to hamlets."""
-    return list(Unit.objects.in_scope(user).order_by("code")[:500])
+    """Units offered in the search's area picker: the user's scope down to hamlets (with just
+    what the picker shows, read for every page)."""
+    units = Unit.objects.in_scope(user).only("code", "name", "kind")
+    return list(units.order_by("code")[:500])
 
 
 # The conditions shown without opening "more conditions" on a phone.
