@@ -95,8 +95,10 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
     code = unit.code
     persons = filter_persons(user, {"unit": code}, today=today)[0]
     households = Household.objects.in_scope_below(user, code)
-    # One pass over the persons and one over the households give every figure below.
-    people = stats.person_overview(persons, today, prefix)
+    # A couple of GROUP BYs over the persons and one over the households give every figure
+    # below; a township's persons or fewer are read only once (see person_overview).
+    small = unit.kind not in (Kind.PROVINCE, Kind.CITY, Kind.COUNTY)
+    people = stats.person_overview(persons, today, prefix, one_pass=small)
     homes = stats.household_overview(households, today, coverage.DEFAULT_DAYS, prefix)
     totals = {**people["totals"], **homes["totals"]}
     cov = homes["coverage"]

@@ -9,7 +9,7 @@ residence is 常住.
 import datetime
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Case,
     CharField,
@@ -275,53 +275,71 @@ def _child(prefix_length: int | None):
     return Value("", output_field=CharField())
 
 
+PLACE_COLUMNS = ("child", "tags")  # tags: the stored "|a|b|" text of the special groups
+PERSON_COLUMNS = ("band", "sex", "labour", "employment")
+
+
 def person_overview(
-    persons: QuerySet, today: datetime.date, prefix_length: int | None = None
+    persons: QuerySet,
+    today: datetime.date,
+    prefix_length: int | None = None,
+    *,
+    one_pass: bool = False,
 ) -> dict:
-    """The persons' totals, key groups and (with `prefix_length`) counts per child unit, then
-    their age pyramid and the labour force's employment: two GROUP BYs instead of five.
+    """The persons' totals, key groups and (with `prefix_length`) counts per child unit, their
+    age pyramid and the labour force's employment.
 
     Each part is what `totals`, `by_group`, `by_child`, `age_pyramid` and `labour_employment`
-    give for the same persons (the groups: registered persons only). The second query groups
-    by plain columns besides the band, so that the planner can tell it has few groups and
-    hashes them rather than sorting every person.
+    give for the same persons (the groups: registered persons only), from two GROUP BYs instead
+    of five: by place (child unit and the group text, a few dozen combinations, each then
+    counting for the groups it holds as has_tag does) and by person (band, sex, labour,
+    employment). The second groups by plain columns besides the band, so that the planner
+    sees few groups and hashes them instead of sorting every person.
+
+    `one_pass` reads the persons once for both, with GROUPING SETS, where the database has them
+    (PostgreSQL): worth it for a township or less; over a county's persons PostgreSQL, unable
+    to tell how few groups there are, would sort them all.
     """
-    # Grouped by the stored "|a|b|" text (a few dozen combinations) rather than one LIKE per
-    # group and person; each combination then counts for the groups it holds, as has_tag does.
-    by_place = (
-        persons.order_by()
-        .annotate(child=_child(prefix_length), tags=ExpressionWrapper(F("groups"), CharField()))
-        .values("child", "tags")
-        .annotate(**_counts(), party=Count("pk", filter=_REGISTERED & Q(political__in=PARTY)))
+    place = persons.order_by().annotate(
+        child=_child(prefix_length), tags=ExpressionWrapper(F("groups"), CharField())
     )
+    person = persons.order_by().annotate(band=age_band(today))
+    if one_pass and connections[persons.db].vendor == "postgresql":
+        by_place, by_person = _grouping_sets(place.annotate(band=age_band(today)))
+    else:
+        party = Count("pk", filter=_REGISTERED & Q(political__in=PARTY))
+        by_place = (
+            place.values(*PLACE_COLUMNS)
+            .annotate(**_counts(), party=party)
+            .values_list(*PLACE_COLUMNS, "total", "living", "party")
+        )
+        by_person = (
+            person.values(*PERSON_COLUMNS)
+            .annotate(**_counts())
+            .values_list(*PERSON_COLUMNS, "total", "living")
+        )
     totals = {"persons": 0, "persons_living": 0, "party": 0}
     group_totals = dict.fromkeys(SpecialGroup.values, 0)
     children: dict[str, dict] = {}
-    for r in by_place:
-        totals["persons"] += r["total"]
-        totals["persons_living"] += r["living"]
-        totals["party"] += r["party"]
+    for child, tags, total, living, party in by_place:
+        totals["persons"] += total
+        totals["persons_living"] += living
+        totals["party"] += party
         for g in group_totals:
-            if f"{SEP}{g}{SEP}" in r["tags"]:
-                group_totals[g] += r["total"]
+            if f"{SEP}{g}{SEP}" in tags:
+                group_totals[g] += total
         if prefix_length:
-            child = children.setdefault(r["child"], {"persons": 0, "persons_living": 0})
-            child["persons"] += r["total"]
-            child["persons_living"] += r["living"]
-    by_person = (
-        persons.order_by()
-        .annotate(band=age_band(today))
-        .values("band", "sex", "labour", "employment")
-        .annotate(**_counts())
-    )
+            counts = children.setdefault(child, {"persons": 0, "persons_living": 0})
+            counts["persons"] += total
+            counts["persons_living"] += living
     pyramid = _pyramid_table()
     employment: dict[str, list[int]] = {}
-    for r in by_person:
-        _pyramid_add(pyramid, r["band"], r["sex"], r["total"], r["living"])
-        if r["labour"] in LABOUR_FORCE:
-            counts = employment.setdefault(r["employment"], [0, 0])
-            counts[0] += r["total"]
-            counts[1] += r["living"]
+    for band, sex, labour, work, total, living in by_person:
+        _pyramid_add(pyramid, band, sex, total, living)
+        if labour in LABOUR_FORCE:
+            counts = employment.setdefault(work, [0, 0])
+            counts[0] += total
+            counts[1] += living
     return {
         "totals": totals,
         "children": children,
@@ -335,6 +353,28 @@ def person_overview(
             if t or lv
         ],
     }
+
+
+def _grouping_sets(persons: QuerySet) -> tuple[list[tuple], list[tuple]]:
+    """The two GROUP BYs of person_overview in one statement (PostgreSQL), counting as
+    `_counts` and the party figure do; `persons` carries the child, tags and band annotations."""
+    columns = (*PLACE_COLUMNS, *PERSON_COLUMNS)
+    sql, params = persons.values(*columns, "residence", "political").query.sql_with_params()
+    statement = f"""
+        SELECT {", ".join(columns)}, GROUPING(child),
+               count(*) FILTER (WHERE residence = ANY(%s)),
+               count(*) FILTER (WHERE residence = ANY(%s)),
+               count(*) FILTER (WHERE residence = ANY(%s) AND political = ANY(%s))
+        FROM ({sql}) AS p
+        GROUP BY GROUPING SETS (({", ".join(PLACE_COLUMNS)}), ({", ".join(PERSON_COLUMNS)}))
+    """  # noqa: S608 (the column names are the constants above)
+    counts = [list(ACTIVE), list(LIVING), list(ACTIVE), list(PARTY)]
+    with connections[persons.db].cursor() as cursor:
+        cursor.execute(statement, [*counts, *params])
+        rows = cursor.fetchall()
+    by_place = [(*r[:2], *r[7:]) for r in rows if r[6] == 0]
+    by_person = [(*r[2:6], *r[7:9]) for r in rows if r[6] == 1]
+    return by_place, by_person
 
 
 def household_overview(

@@ -185,10 +185,11 @@ def _scoped(user, code):
     return persons, Household.objects.in_scope(user).below(code), today
 
 
+@pytest.mark.parametrize("one_pass", [False, True])
 @pytest.mark.parametrize("code, prefix", [(DAISHIHAO, 15), (GRID1, 18), (HAMLET_A, None)])
-def test_the_person_overview_agrees_with_each_breakdown(village, dashihao, code, prefix):
+def test_the_person_overview_agrees_with_each_breakdown(village, dashihao, code, prefix, one_pass):
     persons, households, today = _scoped(dashihao, code)
-    seen = stats.person_overview(persons, today, prefix)
+    seen = stats.person_overview(persons, today, prefix, one_pass=one_pass)
     assert seen["totals"] == {
         k: v
         for k, v in stats.totals(persons, households).items()
