@@ -110,6 +110,8 @@ def _lit(rows: list[dict], now: dt.datetime) -> list[dict]:
 
 
 PAGE_SIZE = 30
+# Past this page the rows' offset would not fit the database's 64-bit integers.
+LAST_PAGE = (2**63 - 1) // PAGE_SIZE
 LIGHT_COUNTS = ("total", "red", "yellow")
 
 
@@ -163,7 +165,7 @@ def _counted_page(request, qs, now: dt.datetime):
         number = 1
     counted = _table_rows(qs.with_light_counts(now), *LIGHT_COUNTS)
     counted = counted.order_by("deadline", "-reported_at")
-    if number >= 1:
+    if 1 <= number <= LAST_PAGE:
         found = list(counted[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
         if found:
             counts = {name: found[0][name] for name in LIGHT_COUNTS}
