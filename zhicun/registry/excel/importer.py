@@ -20,7 +20,7 @@ from zhicun.audit.services import audit_append, audit_record, diff
 from zhicun.lib.masking import mask_id_number
 from zhicun.lib.pinyin import keys as pinyin_keys
 from zhicun.ops.bulk import BulkWriter
-from zhicun.registry.excel import storage
+from zhicun.registry.excel import parsed, storage
 from zhicun.registry.excel.columns import (
     BY_NAME,
     COLUMNS,
@@ -32,7 +32,12 @@ from zhicun.registry.excel.columns import (
     display,
     parse,
 )
-from zhicun.registry.excel.reader import FileRefused, Table, read_table
+from zhicun.registry.excel.reader import (
+    FileRefused,
+    Table,
+    read_table,
+    release_native_memory,
+)
 from zhicun.registry.models import Household, ImportBatch, Person
 from zhicun.registry.services import clean_person
 from zhicun.units.models import Kind, Unit
@@ -118,27 +123,32 @@ class Plan:
         return not self.errors
 
 
+def read(table: Table, plan: Plan) -> list[Row] | None:
+    """The file's rows, parsed; None if required columns are missing (named in the plan)."""
+    _ignored(plan, table.header_row, table.ignored)
+    present = set(table.columns.values())
+    missing = [c.header for c in COLUMNS if c.required and c not in present]
+    if missing:
+        plan.error(table.header_row, "、".join(missing), "缺少必填列，请使用导入模板的表头")
+        return None
+    rows = _read_rows(table, plan)
+    plan.rows_read = len(rows)
+    return rows
+
+
 def analyse(
     *,
     by,
     unit: Unit,
-    table: Table,
+    rows: list[Row] | None,
+    plan: Plan,
     on_existing: str,
     lock: bool = False,
     today: datetime.date | None = None,
 ) -> Plan:
     """Check every row against the file, the database and the user's scope; plan the writes."""
-    plan = Plan()
-    for header in table.ignored:
-        plan.warn(table.header_row, header, "未识别的列，已忽略")
-    present = set(table.columns.values())
-    missing = [c.header for c in COLUMNS if c.required and c not in present]
-    if missing:
-        plan.error(table.header_row, "、".join(missing), "缺少必填列，请使用导入模板的表头")
+    if rows is None:
         return plan
-    rows = _read_rows(table, plan)
-    plan.rows_read = len(rows)
-
     hamlets = _HamletResolver(by, unit)
     numbers = {r.household["number"] for r in rows if "number" in r.household}
     ids = {r.person["id_number"] for r in rows if "id_number" in r.person}
@@ -146,29 +156,18 @@ def analyse(
     persons = _existing_persons(ids, lock)
 
     # Household columns must agree between members of one household.
-    values: dict[str, dict[str, tuple]] = defaultdict(dict)
-    first: dict[str, dict] = {}
+    columns = _HouseholdColumns(hamlets)
     for row in rows:
-        number = row.household.get("number")
-        if number is None:
-            continue
-        if first.setdefault(number, row.household) is row.household and number in values:
-            continue  # the same values as a row already compared (see _read_rows)
-        for key, value in row.household.items():
-            seen = values[number].get(key)
-            if seen is None:
-                values[number][key] = (value, row.number)
-            elif seen[0] != value and not (
-                key == "hamlet" and hamlets.resolve(seen[0])[0] == hamlets.resolve(value)[0]
-            ):
-                column = BY_NAME[f"{HOUSEHOLD}.{key}"]
-                plan.error(
-                    row.number,
-                    column.header,
-                    f"同一户（{number}）的“{column.header}”与第 {seen[1]} 行不一致",
-                    column.show(value),
-                )
-                row.bad = True
+        for key, value, seen_row in columns.disagreements(row):
+            column = BY_NAME[f"{HOUSEHOLD}.{key}"]
+            plan.error(
+                row.number,
+                column.header,
+                f"同一户（{row.household['number']}）的“{column.header}”与第 {seen_row} 行不一致",
+                column.show(value),
+            )
+            row.bad = True
+    values = columns.values
 
     seen_ids: dict[str, int] = {}
     unknown_places: dict[str, int] = defaultdict(int)
@@ -272,7 +271,9 @@ def analyse(
                         "户主",
                     )
                 continue
-            household = _new_household(plan, number, group[0][1], values[number])
+            household = _new_household(
+                plan, number, group[0][1], values[number], columns.first[number]
+            )
             if household is None:
                 continue
         plan.new_persons.extend(NewPerson(household, row.person) for row, _h in group)
@@ -458,7 +459,8 @@ def _place_known(place_and_year: str) -> bool:
 def _looks_clean(fields: dict, today: datetime.date | None) -> bool | None:
     """Whether the ID number's place is known, for a person that passes clean_person's rules;
     None when in doubt. Field values were already checked by the column parsers."""
-    number = (fields.get("id_number") or "").upper()
+    given = fields.get("id_number") or ""
+    number = given if given.isupper() or given.isdigit() else given.upper()
     fields["name"] = name = (fields.get("name") or "").strip()
     if not name or len(number) != 18 or not number[:17].isdigit():
         return None
@@ -547,29 +549,68 @@ def _headers(keys: list[str]) -> str:
     return "、".join(PERSON_HEADERS.get(k, k) for k in keys)
 
 
+class _HouseholdColumns:
+    """Each household's columns, from the first row that gives each, and the rows that give
+    other values. Members' rows usually share one dict (see _read_rows), so only rows with
+    values of their own are compared column by column."""
+
+    def __init__(self, hamlets: "_HamletResolver"):
+        self.hamlets = hamlets
+        self.values: dict[str, dict] = {}  # household number -> values
+        self.first: dict[str, int] = {}  # household number -> its first row
+        self.first_values: dict[str, dict] = {}
+        self.later: dict[str, dict[str, int]] = {}  # columns the first row left empty -> row
+
+    def disagreements(self, row: Row) -> list[tuple[str, object, int]]:
+        """(column, value, row giving the other value) for each column this row contradicts."""
+        number = row.household.get("number")
+        if number is None:
+            return []
+        if number not in self.values:
+            self.values[number] = self.first_values[number] = row.household
+            self.first[number] = row.number
+            return []
+        if row.household is self.first_values[number]:
+            return []
+        values = self.values[number]
+        found = []
+        for key, value in row.household.items():
+            if key not in values:
+                if values is self.first_values[number]:
+                    values = self.values[number] = dict(values)
+                values[key] = value
+                self.later.setdefault(number, {})[key] = row.number
+            elif values[key] != value and not (
+                key == "hamlet"
+                and self.hamlets.resolve(values[key])[0] == self.hamlets.resolve(value)[0]
+            ):
+                seen_row = self.later.get(number, {}).get(key, self.first[number])
+                found.append((key, value, seen_row))
+        return found
+
+
 def _plan_household_update(plan: Plan, household: Household, values: dict) -> None:
     changed = [
-        k
-        for k, (v, _row) in values.items()
-        if k not in ("number", "hamlet") and getattr(household, k) != v
+        k for k, v in values.items() if k not in ("number", "hamlet") and getattr(household, k) != v
     ]
     if not changed:
         return
     before = household.to_dict()
     for key in changed:
-        setattr(household, key, values[key][0])
+        setattr(household, key, values[key])
     plan.household_updates.append((household, before, changed))
 
 
-def _new_household(plan: Plan, number: str, hamlet: Unit, values: dict) -> Household | None:
-    fields = {k: v for k, (v, _row) in values.items() if k not in ("number", "hamlet")}
+def _new_household(
+    plan: Plan, number: str, hamlet: Unit, values: dict, first_row: int
+) -> Household | None:
+    fields = {k: v for k, v in values.items() if k not in ("number", "hamlet")}
     household = Household(number=number, hamlet=hamlet, **fields)
     try:
         household.full_clean(
             exclude=["head", "number", "hamlet"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as e:
-        first_row = min(row for _v, row in values.values())
         for key, messages in e.message_dict.items():
             column = BY_NAME.get(f"{HOUSEHOLD}.{key}")
             for message in messages:
@@ -604,13 +645,42 @@ def import_preview(
         batch.errors = [Problem(0, "", str(e)).to_dict()]
         batch.save()
         return batch, None
-    plan = analyse(by=by, unit=unit, table=table, on_existing=on_existing)
+    plan = Plan()
+    rows = read(table, plan)
+    # As read, before the checks below normalise values: the commit starts from this again.
+    kept = b""
+    if plan.ok:
+        items = ((r.number, r.household, r.person) for r in rows)
+        kept = parsed.dump(table.header_row, table.ignored, items)
+    analyse(by=by, unit=unit, rows=rows, plan=plan, on_existing=on_existing)
+    del rows
     _record(batch, plan)
     batch.status = ImportBatch.Status.PREVIEWED if plan.ok else ImportBatch.Status.FAILED
     batch.save()
     if plan.ok:
         storage.store(batch.file_sha256, data)
+        storage.store_parsed(batch.file_sha256, kept)
+    del kept
+    release_native_memory()
     return batch, plan
+
+
+def _load(sha256: str, plan: Plan) -> list[Row] | None:
+    """The rows as the preview read them, or None if they were not kept (or were changed)."""
+    stored = storage.load_parsed(sha256)
+    kept = parsed.load(stored) if stored is not None else None
+    if kept is None:
+        return None
+    header_row, ignored, items = kept
+    _ignored(plan, header_row, ignored)
+    rows = [Row(number, household, person) for number, household, person in items]
+    plan.rows_read = len(rows)
+    return rows
+
+
+def _ignored(plan: Plan, header_row: int, headers: list[str]) -> None:
+    for header in headers:
+        plan.warn(header_row, header, "未识别的列，已忽略")
 
 
 def _record(batch: ImportBatch, plan: Plan) -> None:
@@ -644,10 +714,20 @@ def import_commit(*, by, batch: ImportBatch) -> ImportBatch:
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != ImportBatch.Status.PREVIEWED:
                 raise ValidationError(ALREADY)
-            table = read_table(data, batch.file_name)
-            plan = analyse(
-                by=by, unit=batch.unit, table=table, on_existing=batch.on_existing, lock=True
+            plan = Plan()
+            rows = _load(batch.file_sha256, plan)
+            if rows is None:
+                rows = read(read_table(data, batch.file_name), plan)
+            del data
+            analyse(
+                by=by,
+                unit=batch.unit,
+                rows=rows,
+                plan=plan,
+                on_existing=batch.on_existing,
+                lock=True,
             )
+            del rows
             _record(batch, plan)
             if not plan.ok:
                 raise _Failed
@@ -673,6 +753,7 @@ def import_commit(*, by, batch: ImportBatch) -> ImportBatch:
         file_sha256=batch.file_sha256, status=ImportBatch.Status.PREVIEWED
     ).exists():
         storage.discard(batch.file_sha256)
+    release_native_memory()
     return batch
 
 
@@ -722,6 +803,8 @@ def _write(by, batch: ImportBatch, plan: Plan) -> None:
             history.add(household, "create", {})
         for person in persons:
             history.add(person, "create", {})
+        for new in group:
+            new.fields = {}  # written: let go of the values as the import goes
 
     if plan.person_updates:
         fields = {"version", "updated_at"}

@@ -272,3 +272,33 @@ def test_it_names_a_bad_head_row_once(dashihao, unit):
     batch, _plan = preview(dashihao, unit(VILLAGE), sheets.csv_bytes(rows))
 
     assert messages_of(batch) == [(2, "身份证号码", "身份证号码应为 18 位，实际 3 位")]
+
+
+def test_the_commit_starts_from_the_rows_the_preview_read(dashihao, unit):
+    data = sheets.xlsx_bytes(sheets.family("H1", "大十号"))
+    batch, _plan = preview(dashihao, unit(VILLAGE), data, name="人口.xlsx")
+
+    with mock.patch.object(importer, "read_table", side_effect=AssertionError("parsed again")):
+        import_commit(by=dashihao, batch=batch)
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+    head = Person.objects.get(name="王大山")
+    assert head.birth_date == datetime.date(1965, 4, 2) and head.household.land_area == 10.5
+    assert not any(importer.storage.upload_dir().iterdir())
+
+
+@pytest.mark.parametrize("damage", ["removed", "changed"])
+def test_the_commit_reads_the_file_again_if_the_kept_rows_are_gone_or_changed(
+    dashihao, unit, damage
+):
+    batch, _plan = preview(dashihao, unit(VILLAGE), sheets.csv_bytes(sheets.family("H1", "大十号")))
+    kept = importer.storage.upload_dir() / (batch.file_sha256 + importer.storage.PARSED)
+    if damage == "removed":
+        kept.unlink()
+    else:
+        kept.write_bytes(kept.read_bytes().replace("王大山".encode(), "王二山".encode()))
+
+    import_commit(by=dashihao, batch=batch)
+
+    assert set(Person.objects.values_list("name", flat=True)) == {"王大山", "李桂兰", "王小明"}
