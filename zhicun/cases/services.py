@@ -20,6 +20,7 @@ from zhicun.accounts.models import User
 from zhicun.accounts.roles import Role
 from zhicun.audit.services import audit_record
 from zhicun.cases.models import (
+    EXTERNAL_SOURCES,
     OPEN,
     Case,
     CaseCounter,
@@ -191,6 +192,7 @@ def _record(
     note: str,
     now: dt.datetime,
     data: dict | None = None,
+    actor_name: str = "",
 ) -> CaseEvent:
     event = CaseEvent.objects.create(
         case=case,
@@ -209,7 +211,7 @@ def _record(
         action=f"case.{action}",
         obj=case,
         details=details,
-        actor_name="" if by else "系统",
+        actor_name=actor_name or ("" if by else "系统"),
     )
     return event
 
@@ -298,7 +300,7 @@ def case_report(
         raise CaseError("您的岗位无权在该单位上报事件")
     if not title.strip() or not description.strip():
         raise CaseError("标题和描述不能为空")
-    if source not in Source.values:
+    if source not in Source.values or source in EXTERNAL_SOURCES:
         raise CaseError("未知的事件来源")
     persons = list(persons)
     visible = set(Person.objects.in_scope(by).filter(pk__in=[p.pk for p in persons]))
@@ -342,6 +344,69 @@ def case_report(
             if existing is not None:
                 return _same_submission(existing, by)
         raise
+    return case
+
+
+def case_report_external(
+    *,
+    source: str,
+    via: str,
+    title: str,
+    description: str,
+    category: Category,
+    origin_unit: Unit,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    address: str = "",
+    latitude=None,
+    longitude=None,
+) -> Case:
+    """A new case from an external channel (`via`: the application that sent it).
+
+    Nobody is signed in behind it: the caller has authenticated the channel and placed the
+    case; the history and the audit trail name the channel instead of a person.
+    """
+    if source not in EXTERNAL_SOURCES:
+        raise CaseError("未知的外部事件来源")
+    title, description, via = title.strip(), description.strip(), via.strip()
+    if not title or not description:
+        raise CaseError("标题和描述不能为空")
+    if not via:
+        raise CaseError("请注明事件来自哪个应用")
+    limits = {"标题": (title, 100), "反映人": (reporter_name.strip(), 40)}
+    limits |= {"联系方式": (reporter_phone.strip(), 20), "地址": (address.strip(), 200)}
+    for label, (value, limit) in limits.items():
+        if len(value) > limit:
+            raise CaseError(f"{label}不能超过 {limit} 字")
+    now = _now()
+    responsible = handling_unit(origin_unit)
+    case = Case(
+        title=title,
+        description=description,
+        category=category,
+        urgency=category.default_urgency,
+        source=source,
+        reporter_name=reporter_name.strip(),
+        reporter_phone=reporter_phone.strip(),
+        origin_unit=origin_unit,
+        origin_code=origin_unit.code,
+        responsible_unit=responsible,
+        responsible_code=responsible.code,
+        address=address.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        state=State.REPORTED,
+        reported_at=now,
+    )
+    with transaction.atomic():
+        case.number = next_number(origin_unit.code, now)
+        case.save()
+        note = f"来自 {via}"
+        actor_name = f"{source}:{via}"[:150]
+        _record(
+            case, by=None, action="report", from_state="", note=note, now=now, actor_name=actor_name
+        )
+        _notify(unit_staff(responsible.code, HANDLER_ROLES), case, "新事件待受理")
     return case
 
 
