@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -37,6 +38,7 @@ from zhicun.cases.models import (
     Urgency,
 )
 from zhicun.lib import lights
+from zhicun.lib.images import ImageRefused, Reencoded, reencode
 from zhicun.lib.versioning import ConflictError, save_versioned
 from zhicun.notify.services import notify_users
 from zhicun.units.models import Kind, Unit
@@ -240,34 +242,26 @@ def may_report(user: User, unit: Unit) -> bool:
     return user.can("case.report", unit.code)
 
 
-def _check_photos(photos: Iterable) -> list[tuple[object, str]]:
-    """(file, content type) for each photo, or a Chinese error; the content decides the type."""
-    from PIL import Image, UnidentifiedImageError
-
+def _check_photos(photos: Iterable) -> list[Reencoded]:
+    """Each photo re-encoded (upright, bounded in size, without EXIF such as the GPS
+    position), or a Chinese error before anything is saved."""
     checked = []
     for photo in photos:
         if photo.size > settings.ZHICUN_CASE_PHOTO_MAX_BYTES:
             limit = settings.ZHICUN_CASE_PHOTO_MAX_BYTES // (1024 * 1024)
             raise CaseError(f"照片「{photo.name}」超过 {limit} MB")
         try:
-            photo.seek(0)
-            with Image.open(photo) as image:
-                kind = image.format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise CaseError(f"「{photo.name}」不是有效的图片文件") from None
-        if kind not in ("JPEG", "PNG"):
-            raise CaseError(f"「{photo.name}」只能是 JPG 或 PNG 图片")
-        photo.seek(0)
-        checked.append((photo, "image/jpeg" if kind == "JPEG" else "image/png"))
+            checked.append(reencode(photo, photo.name))
+        except ImageRefused as e:
+            raise CaseError(e.message) from None
     return checked
 
 
-def _save_photos(case: Case, photos, kind: str, by: User | None, now: dt.datetime) -> None:
-    for photo, content_type in photos:
-        item = CasePhoto(case=case, kind=kind, content_type=content_type, uploaded_by=by)
+def _save_photos(case: Case, photos: list[Reencoded], kind: str, by, now: dt.datetime) -> None:
+    for photo in photos:
+        item = CasePhoto(case=case, kind=kind, content_type=photo.content_type, uploaded_by=by)
         item.uploaded_at = now
-        item.image.save(photo.name, photo, save=False)
+        item.image.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
         item.save()
 
 
