@@ -131,17 +131,26 @@ TEMPLATES = [
     },
 ]
 
+
+def database(url: str, **options) -> dict:
+    return dj_database_url.parse(
+        url,
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"),
+        conn_health_checks=True,
+        # PgBouncer in transaction mode cannot keep the server-side cursors of .iterator().
+        disable_server_side_cursors=envbool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "false"),
+        **options,
+    )
+
+
 DATABASE_URL = os.getenv("DATABASE_URL", "")
+DATABASE_REPLICA_URL = os.getenv("DATABASE_REPLICA_URL", "")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=envint("DATABASE_CONN_MAX_AGE", "60"),
-            conn_health_checks=True,
-            # PgBouncer in transaction mode cannot keep the server-side cursors of .iterator().
-            disable_server_side_cursors=envbool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "false"),
-        )
-    }
+    DATABASES = {"default": database(DATABASE_URL)}
+    if DATABASE_REPLICA_URL:
+        # A streaming replica for the dashboards' reads (zhicun/replica.py).
+        DATABASES["replica"] = database(DATABASE_REPLICA_URL, test_options={"MIRROR": "default"})
+        DATABASE_ROUTERS = ["zhicun.replica.ReplicaRouter"]
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -1,11 +1,19 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from zhicun.accounts.logins import login_username
 from zhicun.accounts.models import Post, User
 from zhicun.accounts.roles import Role
 
 
-class LoginForm(AuthenticationForm):
+class PhoneLoginMixin:
+    """Villagers type their mobile number; authentication and lockout see their username."""
+
+    def clean_username(self):
+        return login_username(self.cleaned_data["username"])
+
+
+class LoginForm(PhoneLoginMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "用户名或密码错误。",
         "inactive": "该账号已停用。",

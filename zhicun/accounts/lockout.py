@@ -13,13 +13,16 @@ def lockout_response(request, original_response=None, credentials=None, *args, *
 
 
 def client_username(request, credentials=None):
-    """The username a login attempt names, for lockouts. A malformed request body (a multipart
-    type without a boundary, say) names none, rather than failing the request."""
+    """The username a login attempt names, for lockouts; a villager's mobile number counts
+    against their account (zhicun.accounts.logins). A malformed request body (a multipart type
+    without a boundary, say) names none, rather than failing the request."""
     from django.http.multipartparser import MultiPartParserError
 
+    from zhicun.accounts.logins import login_username
+
     if credentials and "username" in credentials:
-        return credentials.get("username")
+        return login_username(credentials.get("username"))
     try:
-        return request.POST.get("username")
+        return login_username(request.POST.get("username"))
     except MultiPartParserError:
         return None

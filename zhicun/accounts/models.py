@@ -7,11 +7,14 @@ from django.db import models
 from django.utils import timezone
 
 from zhicun.accounts.roles import BUSINESS_ROLES, Role, roles_with
+from zhicun.lib.fields import BlindIndexField, EncryptedCharField
+from zhicun.lib.masking import mask_phone
 
 
 class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=40, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
+    phone = EncryptedCharField("手机号", blank=True, index_field="phone_hash")
+    phone_hash = BlindIndexField(source="phone")
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
@@ -19,7 +22,7 @@ class User(AbstractUser):
         verbose_name_plural = "用户"
 
     def __str__(self) -> str:
-        return self.full_name or self.username
+        return self.full_name or self.shown_username
 
     def set_password(self, raw_password):
         super().set_password(raw_password)
@@ -27,7 +30,21 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.username
+        return self.full_name or self.shown_username
+
+    @property
+    def shown_username(self) -> str:
+        """The username as pages show it: a villager's (a keyed hash of their mobile number, see
+        zhicun.accounts.logins) as the masked number they sign in with."""
+        from zhicun.accounts.logins import is_villager_username
+
+        if is_villager_username(self.username):
+            return mask_phone(self.phone) or "村民账号"
+        return self.username
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
     @cached_property
     def post_list(self) -> list["Post"]:

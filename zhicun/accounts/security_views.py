@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhicun.accounts import services
 from zhicun.accounts.decorators import require_perm
+from zhicun.accounts.logins import is_villager_username, user_search
 from zhicun.accounts.models import User
 from zhicun.audit.services import audit_record
 
@@ -110,13 +110,23 @@ def otp_verify(request):
 def security(request):
     limit = settings.AXES_FAILURE_LIMIT
     locked = AccessAttempt.objects.filter(failures_since_start__gte=limit).order_by("-attempt_time")
+    locked = list(locked[:100])
+    _show_villagers(locked)
     q = request.GET.get("q", "").strip()
     users = User.objects.none()
     if q:
-        users = User.objects.filter(Q(username__icontains=q) | Q(full_name__icontains=q))[:50]
-    return render(
-        request, "accounts/security.html", {"locked": locked[:100], "users": users, "q": q}
-    )
+        users = User.objects.filter(user_search(q))[:50]
+    return render(request, "accounts/security.html", {"locked": locked, "users": users, "q": q})
+
+
+def _show_villagers(attempts) -> None:
+    """Villagers' usernames are keyed hashes: show the masked number they sign in with."""
+    hashed = {a.username for a in attempts if is_villager_username(a.username)}
+    shown = {u.username: u.shown_username for u in User.objects.filter(username__in=hashed)}
+    for a in attempts:
+        a.shown_username = (
+            shown.get(a.username, "未注册的手机号") if a.username in hashed else a.username
+        )
 
 
 @require_POST
@@ -127,14 +137,14 @@ def security_action(request, pk: int):
     try:
         if action == "unlock":
             services.user_unlock(by=request.user, username=user.username)
-            messages.success(request, f"已解除 {user.username} 的锁定")
+            messages.success(request, f"已解除 {user.shown_username} 的锁定")
         elif action == "end_sessions":
             n = services.user_end_sessions(by=request.user, user=user)
-            messages.success(request, f"已强制 {user.username} 下线（{n} 个会话）")
+            messages.success(request, f"已强制 {user.shown_username} 下线（{n} 个会话）")
         elif action in ("disable", "enable"):
             services.user_set_active(by=request.user, user=user, active=action == "enable")
             messages.success(
-                request, f"已{'启用' if action == 'enable' else '停用'} {user.username}"
+                request, f"已{'启用' if action == 'enable' else '停用'} {user.shown_username}"
             )
         else:
             messages.error(request, "未知操作")

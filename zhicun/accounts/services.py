@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from zhicun.accounts.logins import as_mobile
 from zhicun.accounts.models import Post, User
 from zhicun.audit.services import audit_record
 
@@ -17,6 +18,8 @@ def _check_admin_unit(by: User, unit) -> None:
 def user_create(*, by: User, username: str, full_name: str, password: str, phone: str = "") -> User:
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": "该用户名已被使用"})
+    if as_mobile(username):
+        raise ValidationError({"username": "用户名不能是手机号码"})
     user = User(username=username, full_name=full_name, phone=phone)
     validate_password(password, user)
     user.set_password(password)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhicun.accounts import services
 from zhicun.accounts.decorators import require_perm
 from zhicun.accounts.forms import LoginForm, PostForm
+from zhicun.accounts.logins import user_search
 from zhicun.accounts.models import Post, User
 from zhicun.units.models import Unit
 
@@ -51,7 +52,7 @@ def users(request):
     q = request.GET.get("q", "").strip()
     qs = _managed_users(request.user).order_by("username")
     if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+        qs = qs.filter(user_search(q))
     return render(request, "accounts/users.html", {"users": qs[:200], "q": q})
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from zhicun.accounts.logins import login_username
 from zhicun.api.models import ApiToken, Open311Application, digest
 from zhicun.audit.services import audit_record
 
@@ -30,8 +31,9 @@ class BadCredentials(Exception):
 
 
 def token_login(*, request, username: str, password: str, name: str = ""):
-    """(token row, raw token) for a valid username and password, else BadCredentials."""
-    user = authenticate(request, username=username, password=password)
+    """(token row, raw token) for a valid username and password, else BadCredentials. A
+    villager may give their mobile number, as on the login page."""
+    user = authenticate(request, username=login_username(username), password=password)
     if user is None:
         raise BadCredentials
     user_logged_in.send(sender=user.__class__, request=request, user=user)

@@ -27,6 +27,11 @@ LABELS = {
     "otp.enroll": "绑定动态口令",
     "otp.verify_failed": "动态口令错误",
     "lookup": "精确查找",
+    "token.issue": "签发接口令牌",
+    "token.revoke": "吊销接口令牌",
+    "open311.register": "登记第三方应用",
+    "open311.revoke": "停用第三方应用",
+    "open311.submit": "第三方应用提交事件",
 }
 
 

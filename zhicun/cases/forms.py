@@ -5,14 +5,14 @@ import re
 from django import forms
 from django.db.models import Q
 
-from zhicun.cases.models import Category, Source, State, Urgency
+from zhicun.cases.models import EXTERNAL_SOURCES, Category, Source, State, Urgency
 from zhicun.registry.models import Person
 from zhicun.units.models import Kind, Unit
 
 STAFF_SOURCES = [
     (value, label)
     for value, label in Source.choices
-    if value not in (Source.PORTAL, Source.ASSIGNED)
+    if value not in (Source.PORTAL, Source.ASSIGNED, *EXTERNAL_SOURCES)
 ]
 
 

@@ -52,6 +52,11 @@ class Source(models.TextChoices):
     PORTAL = "portal", "村民自报"
     ASSIGNED = "assigned", "上级交办"
     HOTLINE = "hotline", "12345热线"
+    OPEN311 = "open311", "开放接口（Open311）"
+
+
+# Cases that arrive from outside with nobody signed in behind them (`case_report_external`).
+EXTERNAL_SOURCES = (Source.OPEN311,)
 
 
 class Rating(models.TextChoices):

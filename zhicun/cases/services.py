@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,6 +21,7 @@ from zhicun.accounts.models import User
 from zhicun.accounts.roles import Role
 from zhicun.audit.services import audit_record
 from zhicun.cases.models import (
+    EXTERNAL_SOURCES,
     OPEN,
     Case,
     CaseCounter,
@@ -36,6 +38,7 @@ from zhicun.cases.models import (
     Urgency,
 )
 from zhicun.lib import lights
+from zhicun.lib.images import ImageRefused, Reencoded, reencode
 from zhicun.lib.versioning import ConflictError, save_versioned
 from zhicun.notify.services import notify_users
 from zhicun.units.models import Kind, Unit
@@ -191,6 +194,7 @@ def _record(
     note: str,
     now: dt.datetime,
     data: dict | None = None,
+    actor_name: str = "",
 ) -> CaseEvent:
     event = CaseEvent.objects.create(
         case=case,
@@ -209,7 +213,7 @@ def _record(
         action=f"case.{action}",
         obj=case,
         details=details,
-        actor_name="" if by else "系统",
+        actor_name=actor_name or ("" if by else "系统"),
     )
     return event
 
@@ -238,34 +242,26 @@ def may_report(user: User, unit: Unit) -> bool:
     return user.can("case.report", unit.code)
 
 
-def _check_photos(photos: Iterable) -> list[tuple[object, str]]:
-    """(file, content type) for each photo, or a Chinese error; the content decides the type."""
-    from PIL import Image, UnidentifiedImageError
-
+def _check_photos(photos: Iterable) -> list[Reencoded]:
+    """Each photo re-encoded (upright, bounded in size, without EXIF such as the GPS
+    position), or a Chinese error before anything is saved."""
     checked = []
     for photo in photos:
         if photo.size > settings.ZHICUN_CASE_PHOTO_MAX_BYTES:
             limit = settings.ZHICUN_CASE_PHOTO_MAX_BYTES // (1024 * 1024)
             raise CaseError(f"照片「{photo.name}」超过 {limit} MB")
         try:
-            photo.seek(0)
-            with Image.open(photo) as image:
-                kind = image.format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise CaseError(f"「{photo.name}」不是有效的图片文件") from None
-        if kind not in ("JPEG", "PNG"):
-            raise CaseError(f"「{photo.name}」只能是 JPG 或 PNG 图片")
-        photo.seek(0)
-        checked.append((photo, "image/jpeg" if kind == "JPEG" else "image/png"))
+            checked.append(reencode(photo, photo.name))
+        except ImageRefused as e:
+            raise CaseError(e.message) from None
     return checked
 
 
-def _save_photos(case: Case, photos, kind: str, by: User | None, now: dt.datetime) -> None:
-    for photo, content_type in photos:
-        item = CasePhoto(case=case, kind=kind, content_type=content_type, uploaded_by=by)
+def _save_photos(case: Case, photos: list[Reencoded], kind: str, by, now: dt.datetime) -> None:
+    for photo in photos:
+        item = CasePhoto(case=case, kind=kind, content_type=photo.content_type, uploaded_by=by)
         item.uploaded_at = now
-        item.image.save(photo.name, photo, save=False)
+        item.image.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
         item.save()
 
 
@@ -298,7 +294,7 @@ def case_report(
         raise CaseError("您的岗位无权在该单位上报事件")
     if not title.strip() or not description.strip():
         raise CaseError("标题和描述不能为空")
-    if source not in Source.values:
+    if source not in Source.values or source in EXTERNAL_SOURCES:
         raise CaseError("未知的事件来源")
     persons = list(persons)
     visible = set(Person.objects.in_scope(by).filter(pk__in=[p.pk for p in persons]))
@@ -342,6 +338,69 @@ def case_report(
             if existing is not None:
                 return _same_submission(existing, by)
         raise
+    return case
+
+
+def case_report_external(
+    *,
+    source: str,
+    via: str,
+    title: str,
+    description: str,
+    category: Category,
+    origin_unit: Unit,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    address: str = "",
+    latitude=None,
+    longitude=None,
+) -> Case:
+    """A new case from an external channel (`via`: the application that sent it).
+
+    Nobody is signed in behind it: the caller has authenticated the channel and placed the
+    case; the history and the audit trail name the channel instead of a person.
+    """
+    if source not in EXTERNAL_SOURCES:
+        raise CaseError("未知的外部事件来源")
+    title, description, via = title.strip(), description.strip(), via.strip()
+    if not title or not description:
+        raise CaseError("标题和描述不能为空")
+    if not via:
+        raise CaseError("请注明事件来自哪个应用")
+    limits = {"标题": (title, 100), "反映人": (reporter_name.strip(), 40)}
+    limits |= {"联系方式": (reporter_phone.strip(), 20), "地址": (address.strip(), 200)}
+    for label, (value, limit) in limits.items():
+        if len(value) > limit:
+            raise CaseError(f"{label}不能超过 {limit} 字")
+    now = _now()
+    responsible = handling_unit(origin_unit)
+    case = Case(
+        title=title,
+        description=description,
+        category=category,
+        urgency=category.default_urgency,
+        source=source,
+        reporter_name=reporter_name.strip(),
+        reporter_phone=reporter_phone.strip(),
+        origin_unit=origin_unit,
+        origin_code=origin_unit.code,
+        responsible_unit=responsible,
+        responsible_code=responsible.code,
+        address=address.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        state=State.REPORTED,
+        reported_at=now,
+    )
+    with transaction.atomic():
+        case.number = next_number(origin_unit.code, now)
+        case.save()
+        note = f"来自 {via}"
+        actor_name = f"{source}:{via}"[:150]
+        _record(
+            case, by=None, action="report", from_state="", note=note, now=now, actor_name=actor_name
+        )
+        _notify(unit_staff(responsible.code, HANDLER_ROLES), case, "新事件待受理")
     return case
 
 

@@ -1,4 +1,8 @@
-"""Attachments: the type is decided by the content, and their text is read for the PII check."""
+"""Attachments: the type is decided by the content, and their text is read for the PII check.
+
+Pictures are re-encoded (zhicun.lib.images) so that what is published carries no EXIF such as
+the GPS position where a phone photo was taken; PDFs and workbooks are kept as uploaded.
+"""
 
 import io
 import zipfile
@@ -6,6 +10,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from zhicun.lib.images import ImageRefused, reencode
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -28,6 +34,7 @@ class Checked:
     content_type: str
     size: int
     text: str
+    content: bytes  # what is stored: the upload itself, or the re-encoded picture
 
 
 def max_bytes() -> int:
@@ -67,8 +74,31 @@ def check_upload(upload) -> Checked:
     kind = sniff(data[:16], io.BytesIO(data))
     if kind != ALLOWED[ext]:
         raise ValidationError(f"「{name}」的内容与扩展名不符或文件已损坏")
+    if kind.startswith("image/"):
+        return _picture(name, data)
     return Checked(
-        name=name, content_type=kind, size=len(data), text=extract_text(kind, data, name)
+        name=name,
+        content_type=kind,
+        size=len(data),
+        text=extract_text(kind, data, name),
+        content=data,
+    )
+
+
+def _picture(name: str, data: bytes) -> Checked:
+    """The picture's pixels only; the name takes the extension of what was written (a PNG
+    without transparency becomes a JPEG)."""
+    try:
+        picture = reencode(io.BytesIO(data), name)
+    except ImageRefused as error:
+        raise ValidationError(error.message) from None
+    stem = name[: name.rfind(".")]
+    return Checked(
+        name=f"{stem}.{picture.extension}",
+        content_type=picture.content_type,
+        size=len(picture.content),
+        text="",
+        content=picture.content,
     )
 
 

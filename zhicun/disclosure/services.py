@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -165,7 +166,7 @@ def attachment_add(*, by: User, publication: Publication, upload) -> Attachment:
             text=checked.text,
             uploaded_by=by,
         )
-        attachment.file.save(checked.name, upload, save=False)
+        attachment.file.save(checked.name, ContentFile(checked.content), save=False)
         attachment.save()
         _event(pub, by=by, action="attach", old=pub.status, note=checked.name)
     return attachment
@@ -378,11 +379,11 @@ def ledger_entry_add(
             note=(note or "").strip()[:200],
             created_by=by,
         )
-        for upload, c in zip(uploads, checked, strict=True):
+        for c in checked:
             attachment = LedgerAttachment(
                 entry=entry, name=c.name, content_type=c.content_type, size=c.size
             )
-            attachment.file.save(c.name, upload, save=False)
+            attachment.file.save(c.name, ContentFile(c.content), save=False)
             attachment.save()
         audit_record(actor=by, action="ledger.add", obj=entry, details=_entry_dict(entry))
     return entry

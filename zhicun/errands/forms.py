@@ -30,10 +30,13 @@ class ErrandRegisterForm(BootstrapMixin, forms.Form):
     )
     channel = forms.ChoiceField(label="登记方式", choices=Channel.choices, initial=Channel.DOOR)
 
-    def __init__(self, *args, user, q: str = "", **kwargs):
+    def __init__(self, *args, user, q: str = "", person: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         persons = Person.objects.in_scope(user).active().select_related("hamlet")
-        if q:
+        if person is not None:
+            # Preselected from the person page (already checked against the user's scope).
+            persons = persons.filter(pk=person.pk)
+        elif q:
             persons = persons.name_matches(q)
         self.fields["person"].queryset = persons.order_by("hamlet__code", "name")
         self.fields["type"].queryset = ErrandType.objects.filter(active=True)

@@ -17,6 +17,7 @@ from zhicun.errands import services, stats
 from zhicun.errands.forms import ErrandFilterForm, ErrandRegisterForm, ErrandTypeForm
 from zhicun.errands.models import OPEN, Errand, ErrandType, Payment, ReplyMethod, yuan
 from zhicun.lib.versioning import ConflictError
+from zhicun.registry.models import Person
 from zhicun.units.models import Unit
 from zhicun.units.scope import get_for_user
 
@@ -57,10 +58,25 @@ def errand_list(request):
     return render(request, "errands/list.html", {"page": page, "form": form, "total": qs.count()})
 
 
+def _preselected(request) -> Person | None:
+    """The villager named by `?person=` (from the person page), only if the user may register
+    an errand for them; anyone else, like an unknown number, is simply not preselected."""
+    pk = _int(request.GET.get("person"))
+    if pk is None:
+        return None
+    person = Person.objects.in_scope(request.user).active().select_related("hamlet")
+    person = person.filter(pk=pk).first()
+    if person is None or not request.user.can("errand.handle", person.hamlet.code):
+        messages.warning(request, "找不到该村民，请在下方选择")
+        return None
+    return person
+
+
 @require_perm("errand.handle")
 def errand_new(request):
     q = request.GET.get("q", "").strip()
-    form = ErrandRegisterForm(request.POST or None, user=request.user, q=q)
+    person = _preselected(request) if request.method == "GET" else None
+    form = ErrandRegisterForm(request.POST or None, user=request.user, q=q, person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,8 +95,8 @@ def errand_new(request):
             messages.success(request, f"代办已登记，编号 {errand.number}")
             return redirect("errands:detail", errand.pk)
     if not form.is_bound:
-        form.initial = {"idempotency_key": uuid.uuid4().hex, "person": request.GET.get("person")}
-    return render(request, "errands/new.html", {"form": form, "q": q})
+        form.initial = {"idempotency_key": uuid.uuid4().hex, "person": person}
+    return render(request, "errands/new.html", {"form": form, "q": q, "person": person})
 
 
 @require_perm("business.view")

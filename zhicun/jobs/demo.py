@@ -17,9 +17,10 @@ from zhicun.accounts.models import User
 from zhicun.audit.services import audit_record
 from zhicun.demo.district import DAISHIHAO, MALIANQU
 from zhicun.jobs.models import Employer, EmployerKind, EventKind, JobEvent, Opening, Placement
-from zhicun.jobs.services import person_employment_set
+from zhicun.jobs.services import EDIT
 from zhicun.registry.choices import LIVING, Employment
 from zhicun.registry.models import Person, age_on
+from zhicun.registry.services import person_set_employment
 from zhicun.units.models import Unit
 
 COUNTY = "150902"
@@ -249,8 +250,9 @@ class Builder:
             Placement.objects.bulk_create(self.placements)
             JobEvent.objects.bulk_create(self.events)
             for person, opening in self.current:
-                person_employment_set(
+                person_set_employment(
                     by=opening.created_by,
+                    perm=EDIT,
                     person=Person.objects.get(pk=person.pk),
                     employment=Employment.LOCAL,
                     employer=opening.employer.name,

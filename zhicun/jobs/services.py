@@ -1,24 +1,24 @@
 """Jobs writes: employers, openings, contacts, placements and leaving. Atomic and audited.
 
-A placement (and its end) updates the person's employment in the register through
-`person_employment_set`, which writes the same audit record (old → new) as registry edits.
+A placement (and its end) updates the person's employment in the register through the
+registry's `person_set_employment`, which versions and audits it (old → new) like any registry
+edit.
 """
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from zhicun.accounts.decorators import check_perm
-from zhicun.audit.services import audit_record, diff
+from zhicun.audit.services import audit_record
 from zhicun.jobs.models import Employer, EmployerKind, EventKind, JobEvent, Opening, Placement
 from zhicun.lib import codes
 from zhicun.lib.fields import normalise_tags
-from zhicun.lib.versioning import save_versioned
 from zhicun.registry.choices import Employment
 from zhicun.registry.models import Person
+from zhicun.registry.services import person_set_employment
 
 EDIT = "jobs.edit"
 MAX_WAGE = 10_000_000  # 10 万元 a month in 分: more is a typing error
@@ -149,26 +149,6 @@ def opening_close(*, by, opening: Opening) -> Opening:
 # --- the person's side ------------------------------------------------------------------------
 
 
-def person_employment_set(
-    *, by, person: Person, employment: str, employer: str, work_place: str, note: str
-) -> Person:
-    """Change a person's employment in the register and audit it like a registry edit.
-
-    The registry's services would be the natural owner of this; it lives here until they offer
-    an employment-only update that the jobs app may call with its own permission.
-    """
-    before = person.to_dict()
-    person.employment = employment
-    person.employer = employer[:100]
-    person.work_place = work_place[:100]
-    save_versioned(person, None, ["employment", "employer", "work_place", "updated_at"])
-    changes = diff(before, person.to_dict(), masked=person.SENSITIVE)
-    if changes:
-        details: dict[str, Any] = {"changes": changes, "note": note}
-        audit_record(actor=by, action="update", obj=person, details=details)
-    return person
-
-
 def _event(*, by, opening, person, kind, date, note) -> JobEvent:
     event = JobEvent.objects.create(
         opening=opening, person=person, kind=kind, date=date, note=note.strip(), by=by
@@ -241,9 +221,10 @@ def placement_create(
 
 def _employ(*, by, person: Person, opening: Opening) -> None:
     place = opening.place or opening.employer.address
-    person_employment_set(
+    person_set_employment(
         by=by,
         person=person,
+        perm=EDIT,
         employment=Employment.LOCAL,
         employer=opening.employer.name,
         work_place=place,
@@ -285,9 +266,10 @@ def placement_end(
     person.refresh_from_db()
     day = today or timezone.localdate()
     if end_date <= day and person.employer == placement.opening.employer.name:
-        person_employment_set(
+        person_set_employment(
             by=by,
             person=person,
+            perm=EDIT,
             employment=Employment.NONE,
             employer="",
             work_place="",

@@ -160,6 +160,10 @@ def _index_column(lookup, compiler):
     from django.db.models.expressions import Col
 
     field = lookup.lhs.target
+    if not field.index_field:
+        from django.core.exceptions import FieldError
+
+        raise FieldError(f"{field.model.__name__}.{field.name} 没有检索摘要，不能按值查找")
     index = field.model._meta.get_field(field.index_field)
     return compiler.compile(Col(lookup.lhs.alias, index))
 

@@ -5,7 +5,10 @@ from zhicun.notify.models import Message
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "channel", "address", "subject", "status", "attempts"]
+    list_display = ["created_at", "channel", "masked_address", "subject", "status", "attempts"]
     list_filter = ["status", "channel"]
-    search_fields = ["subject", "address"]
-    readonly_fields = [f.name for f in Message._meta.fields]
+    search_fields = ["subject"]
+    # The address is encrypted at rest and shown masked.
+    fields = readonly_fields = [
+        "masked_address" if f.name == "address" else f.name for f in Message._meta.fields
+    ]

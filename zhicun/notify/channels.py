@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
+from zhicun.lib.masking import mask_phone
+
 log = logging.getLogger("zhicun.notify")
 
 
@@ -64,7 +66,7 @@ class LogSmsGateway:
     """The SMS interface: a real gateway implements `send(phone, text)` the same way."""
 
     def send(self, phone: str, text: str) -> None:
-        log.info("短信 → %s：%s", phone, text)
+        log.info("短信 → %s：%s", mask_phone(phone), text)
 
 
 def send_sms(message) -> None:

@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from zhicun.lib.fields import EncryptedCharField
+from zhicun.lib.masking import mask_phone
+
 
 class Channel(models.TextChoices):
     LOG = "log", "日志"
@@ -37,7 +40,8 @@ class Message(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    address = models.CharField("地址", max_length=200, blank=True)
+    # A phone number or e-mail address (or a webhook with its key): encrypted, never looked up.
+    address = EncryptedCharField("地址", max_length=400, blank=True)
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
     # Makes "notify once" hold even if the caller's own guard were bypassed.
@@ -65,3 +69,15 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.get_channel_display()}] {self.subject}"
+
+    @property
+    def masked_address(self) -> str:
+        """What pages show of the address: a masked phone or e-mail, no webhook key."""
+        if self.channel == Channel.SMS:
+            return mask_phone(self.address)
+        if self.channel == Channel.EMAIL:
+            name, _, domain = self.address.partition("@")
+            return f"{name[:1]}***@{domain}" if domain else mask_phone(self.address)
+        if self.channel == Channel.WECOM:
+            return "企业微信群" if self.address else ""
+        return self.address

@@ -1,6 +1,7 @@
-"""Demo villagers: `villager1` and `villager2`, living adults of 大十号 hamlet picked in a fixed
-order, with a few cases, comments on the village's publications and a correction request.
-Idempotent (nothing is added once villager1 exists) and deterministic."""
+"""Demo villagers: `villager1` and `villager2` (who may also sign in with their mobile numbers,
+like any villager), living adults of 大十号 hamlet picked in a fixed order, with a few cases,
+comments on the village's publications and a correction request. Idempotent (nothing is added
+once villager1 exists) and deterministic."""
 
 import datetime as dt
 
@@ -73,7 +74,10 @@ def seed(stdout) -> None:
     services.correction_report(
         by=users["villager2"], content="户里的联系电话换号了，请更新为新号码（到村委会当面核对）。"
     )
-    names = "、".join(f"{u}（{p.name}）" for (u, _), p in zip(VILLAGERS, chosen, strict=True))
+    names = "、".join(
+        f"{u}（{p.name}，也可用手机号 {phone} 登录）"
+        for (u, phone), p in zip(VILLAGERS, chosen, strict=True)
+    )
     stdout.write(f"村民门户：演示村民 {names}，密码 {settings.DEMO_PASSWORD}")
 
 

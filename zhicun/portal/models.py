@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhicun.lib.fields import BlindIndexField, EncryptedCharField
 from zhicun.lib.masking import mask_phone
 from zhicun.units.scope import ScopedQuerySet
 
@@ -21,7 +22,9 @@ class Villager(models.Model):
     village = models.ForeignKey(
         "units.Unit", verbose_name="村", on_delete=models.PROTECT, related_name="+"
     )
-    phone = models.CharField("手机号", max_length=20)
+    phone = EncryptedCharField("手机号", index_field="phone_hash")
+    # One account per mobile number, held by the database.
+    phone_hash = BlindIndexField(source="phone", unique=True, db_index=False)
     verified_at = models.DateTimeField("验证时间", default=timezone.now)
 
     class Meta:
@@ -37,9 +40,11 @@ class Villager(models.Model):
 
 
 class SignupCode(models.Model):
-    """A one-time code sent to a phone during sign-up; only its keyed hash is stored."""
+    """A one-time code sent to a phone during sign-up; only the code's keyed hash is stored, and
+    the phone encrypted (the account is created with it), looked up by its own keyed hash."""
 
-    phone = models.CharField(max_length=20, db_index=True)
+    phone = EncryptedCharField("手机号", index_field="phone_hash")
+    phone_hash = BlindIndexField(source="phone")
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     code_hash = models.CharField(max_length=64)
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -49,6 +54,8 @@ class SignupCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "注册验证码"
+        verbose_name_plural = "注册验证码"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

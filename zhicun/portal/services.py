@@ -4,7 +4,6 @@ corrections villagers report about their household."""
 import datetime as dt
 import hashlib
 import hmac
-import re
 import secrets
 
 from django.apps import apps
@@ -14,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhicun.accounts.logins import as_mobile, villager_username
 from zhicun.accounts.models import User
 from zhicun.audit.services import audit_record
 from zhicun.lib.idnumber import parse_id_number
@@ -30,17 +30,14 @@ PER_PHONE_PER_DAY = 5
 PER_IP_PER_HOUR = 20
 MAX_ATTEMPTS = 5
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 NO_MATCH = "姓名与身份证号码不匹配，或不是在册居民。请核对后重试，或联系村委会"
 
 
 def normalise_phone(phone: str) -> str:
-    phone = re.sub(r"[\s-]", "", phone or "")
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    if not _MOBILE.match(phone):
+    mobile = as_mobile(phone)
+    if mobile is None:
         raise ValidationError({"phone": "请填写正确的 11 位手机号码"})
-    return phone
+    return mobile
 
 
 def signup_match(*, phone: str, name: str, id_number: str) -> tuple[str, Person]:
@@ -63,7 +60,8 @@ def signup_match(*, phone: str, name: str, id_number: str) -> tuple[str, Person]
         raise ValidationError(NO_MATCH)
     if Villager.objects.filter(person=person).exists():
         raise ValidationError("该居民已注册账号，请直接登录；如非本人注册，请联系村委会")
-    if User.objects.filter(username=phone).exists():
+    taken = Villager.objects.filter(phone=phone).exists()
+    if taken or User.objects.filter(username=villager_username(phone)).exists():
         raise ValidationError({"phone": "该手机号已注册账号，请直接登录"})
     return phone, person
 
@@ -156,7 +154,10 @@ def signup_confirm(*, signup: SignupCode, code: str, password: str) -> User:
     if refusal is not None:
         raise refusal
     person = current.person
-    user = User(username=current.phone, full_name=person.name, phone=current.phone)
+    # Named by a keyed hash of the phone: the number itself is not the username.
+    user = User(
+        username=villager_username(current.phone), full_name=person.name, phone=current.phone
+    )
     try:
         validate_password(password, user)
     except ValidationError as error:

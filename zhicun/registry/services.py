@@ -14,7 +14,7 @@ from zhicun.lib.idnumber import parse_id_number
 from zhicun.lib.masking import mask_id_number
 from zhicun.lib.versioning import save_versioned
 from zhicun.registry import relations
-from zhicun.registry.choices import ACTIVE, MoveKind, MoveReason, Residence
+from zhicun.registry.choices import ACTIVE, Employment, MoveKind, MoveReason, Residence
 from zhicun.registry.models import Household, Move, Person, Visit
 from zhicun.units.models import Kind
 
@@ -322,6 +322,35 @@ def person_update(*, by, person: Person, version: int | None = None, **data) -> 
     clean_person(person)
     save_versioned(person, version, list(data) + ["name_pinyin", "name_initials", "updated_at"])
     _audit_change(by, person, "update", before)
+    return person
+
+
+@transaction.atomic
+def person_set_employment(
+    *,
+    by,
+    person: Person,
+    employment: str,
+    employer: str,
+    work_place: str,
+    note: str,
+    perm: str = EDIT,
+) -> Person:
+    """Set only the person's employment (status, employer, place), versioned and audited with
+    old → new values like any registry edit.
+
+    Other apps that change employment as a consequence of their own work (a jobs placement)
+    call this with their own permission `perm`, checked at the person's hamlet.
+    """
+    check_perm(by, perm, person.hamlet.code)
+    if employment not in Employment.values:
+        raise ValidationError({"employment": "就业状况不正确"})
+    before = person.to_dict()
+    person.employment = employment
+    person.employer = employer[:100]
+    person.work_place = work_place[:100]
+    save_versioned(person, None, ["employment", "employer", "work_place", "updated_at"])
+    _audit_change(by, person, "update", before, note=note)
     return person
 
 

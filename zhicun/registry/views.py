@@ -295,6 +295,8 @@ def person_detail(request, pk: int):
             "moves": person.moves.all()[:20],
             "can_edit": request.user.can("registry.edit", code) and person.is_active,
             "can_reveal": request.user.can("registry.reveal", code),
+            # The errand registration page checks the same again for `?person=`.
+            "can_register_errand": request.user.can("errand.handle", code) and person.is_active,
             "move_form": MoveForm(),
             "reveal_form": RevealForm(),
         },

@@ -17,6 +17,7 @@ from zhicun.audit.services import audit_record
 from zhicun.lib.urls import row_url
 from zhicun.registry import coverage, stats
 from zhicun.registry.choices import MoveKind
+from zhicun.registry.excel.export import EXPORT
 from zhicun.registry.models import Household, Move, Person, age_on
 from zhicun.registry.search import (
     BASIC_FIELDS,
@@ -107,6 +108,8 @@ def search(request):
         "unit": unit,
         "query": query_string(form),
         "conditions": condition_labels(form, unit=unit) if form.is_valid() else [],
+        # The export page takes the same conditions and applies them to what it exports.
+        "may_export": user.can(EXPORT),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "registry/search/_results.html", context)

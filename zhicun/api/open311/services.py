@@ -1,11 +1,10 @@
 """Open311 GeoReport v2 over cases: which categories are services, where a request lands, and
-how a request is submitted as a case from the "open311" channel.
+how a request is submitted as a case of source Open311.
 
 A request is placed in the hamlet or village named in its address, else in the hamlet whose
 registered households lie nearest its coordinates, else in the county's intake queue.
 """
 
-import datetime as dt
 import re
 import secrets
 from decimal import Decimal
@@ -13,19 +12,17 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from zhicun.api.models import Open311Application, Open311Request
 from zhicun.audit.services import audit_record
 from zhicun.cases import services as case_services
 from zhicun.cases.defaults import INSTRUCTION_CATEGORY
-from zhicun.cases.models import OPEN, Case, Category, State
+from zhicun.cases.models import OPEN, Case, Category, Source, State
 from zhicun.lib.masking import mask_id_number, mask_phone
 from zhicun.lib.pii import ID_KIND, find_personal_data
 from zhicun.registry.models import Household
 from zhicun.units.models import Kind, Unit
 
-CHANNEL = "open311"
 # Place names a member of the public writes: not grids, which are an internal arrangement.
 PLACE_KINDS = (Kind.TOWNSHIP, Kind.VILLAGE, Kind.HAMLET)
 # How far (in degrees, about 1.5 km) a point may be from the nearest household of a hamlet.
@@ -145,14 +142,9 @@ def request_submit(
     last_name: str = "",
     phone: str = "",
     email: str = "",
-    now: dt.datetime | None = None,
 ) -> Open311Request:
-    """A request from a third-party application becomes a case of channel "open311".
-
-    There is no staff member behind it, so the case is written here with the case services'
-    numbering, history, audit and notification helpers rather than through `case_report`,
-    which checks a staff post.
-    """
+    """A request from a third-party application becomes a case of source Open311, written by
+    the case services' public `case_report_external`."""
     description = (description or "").strip()
     errors = {}
     if len(description) > 4000:
@@ -161,47 +153,41 @@ def request_submit(
         errors["address_string"] = "地址不能超过 200 字"
     if errors:
         raise ValidationError(errors)
-    now = now or timezone.now()
     origin = locate(county, address, lat, lon)
-    responsible = case_services.handling_unit(origin)
     contact = phone.strip() or email.strip()
-    case = Case(
-        title=_title(category, description),
-        description=description or category.name,
-        category=category,
-        urgency=category.default_urgency,
-        source=CHANNEL,
-        reporter_name=_submitter(first_name, last_name),
-        reporter_phone=contact[:20],
-        origin_unit=origin,
-        origin_code=origin.code,
-        responsible_unit=responsible,
-        responsible_code=responsible.code,
-        address=address.strip(),
-        latitude=lat,
-        longitude=lon,
-        state=State.REPORTED,
-        reported_at=now,
-    )
-    with transaction.atomic():
-        case.number = case_services.next_number(origin.code, now)
-        case.save()
-        case_services._record(
-            case, by=None, action="report", from_state="", note=f"来自 {app.name}", now=now
-        )
-        request = Open311Request.objects.create(
-            application=app, case=case, token=secrets.token_urlsafe(16), submitted_at=now
-        )
-        Open311Application.objects.filter(pk=app.pk).update(requests_made=F("requests_made") + 1)
-        audit_record(
-            actor=None,
-            actor_name=f"open311:{app.name}"[:150],
-            action="open311.submit",
-            obj=case,
-            details={"application": app.name, "number": case.number, "placed": origin.code},
-        )
-        staff = case_services.unit_staff(responsible.code, case_services.HANDLER_ROLES)
-        case_services._notify(staff, case, "新事件待受理")
+    try:
+        with transaction.atomic():
+            case = case_services.case_report_external(
+                source=Source.OPEN311,
+                via=app.name,
+                title=_title(category, description),
+                description=description or category.name,
+                category=category,
+                origin_unit=origin,
+                reporter_name=_submitter(first_name, last_name),
+                reporter_phone=contact[:20],
+                address=address,
+                latitude=lat,
+                longitude=lon,
+            )
+            request = Open311Request.objects.create(
+                application=app,
+                case=case,
+                token=secrets.token_urlsafe(16),
+                submitted_at=case.reported_at,
+            )
+            Open311Application.objects.filter(pk=app.pk).update(
+                requests_made=F("requests_made") + 1
+            )
+            audit_record(
+                actor=None,
+                actor_name=f"open311:{app.name}"[:150],
+                action="open311.submit",
+                obj=case,
+                details={"application": app.name, "number": case.number, "placed": origin.code},
+            )
+    except case_services.CaseError as e:
+        raise ValidationError(e.message) from None
     return request
 
 

@@ -11,7 +11,7 @@ from zhicun.api.demo import DEMO_KEY, seed
 from zhicun.api.models import Open311Request
 from zhicun.audit.models import AuditEvent
 from zhicun.cases import services as cs
-from zhicun.cases.models import Case
+from zhicun.cases.models import Case, Source
 from zhicun.cases.tests import factories as cf
 from zhicun.registry.tests import factories as rf
 
@@ -138,13 +138,16 @@ def test_it_turns_a_post_into_a_case_in_the_named_hamlet(client, demo_app, servi
     body = r.json()
     assert set(body[0]) >= POST_FIELDS
     case = Case.objects.get(number=body[0]["service_request_id"])
-    assert case.source == "open311"
+    assert (case.source, case.get_source_display()) == (Source.OPEN311, "开放接口（Open311）")
+    assert case.reporter_user is None
     assert case.origin_code == "150902200201001002"  # 前营子
     assert case.responsible_code == "150902200201"  # 大十号村
     assert case.reporter_name == "李明"
     assert Open311Request.objects.get(case=case).application.name == "演示第三方应用"
-    assert case.events.get().action == "report"
+    assert (case.events.get().action, case.events.get().note) == ("report", "来自 演示第三方应用")
     assert AuditEvent.objects.filter(action="open311.submit", object_id=str(case.pk)).exists()
+    report = AuditEvent.objects.get(action="case.report", object_id=str(case.pk))
+    assert report.actor_name == "open311:演示第三方应用"
 
 
 def test_it_answers_a_post_in_xml(client, demo_app, service):

@@ -9,16 +9,18 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from zhicun.cases.models import Case, CaseCounter, Source, State
+from zhicun.audit.models import AuditEvent
+from zhicun.cases.models import Case, CaseCounter, CasePhoto, Source, State
 from zhicun.cases.services import CaseError, next_number
 from zhicun.cases.tests.factories import DAISHIHAO, HAMLET_A, XIAOSHIHAO, report
+from zhicun.lib.tests.test_images import png_bomb
 from zhicun.registry.tests.factories import household
 from zhicun.units.models import Unit
 
 
-def png(name="site.png", size=(8, 8), fmt="PNG"):
+def png(name="site.png", size=(8, 8), fmt="PNG", mode="RGB", colour="green"):
     buf = io.BytesIO()
-    Image.new("RGB", size, "green").save(buf, fmt)
+    Image.new(mode, size, colour).save(buf, fmt)
     return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
 
 
@@ -66,11 +68,41 @@ def test_it_links_people_concerned_only_inside_the_scope(collector1, dashihao):
 
 def test_it_keeps_photos_checked_by_their_content(collector1, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    case = report(collector1, photos=[png(), png("p.jpg", fmt="JPEG")])
+    clear = png("clear.png", mode="RGBA", colour=(0, 0, 0, 0))
+    case = report(collector1, photos=[png(), png("p.jpg", fmt="JPEG"), clear])
+    # Re-encoded: JPEG unless the picture has transparency, whatever the upload was.
     assert sorted(case.photos.values_list("content_type", flat=True)) == [
+        "image/jpeg",
         "image/jpeg",
         "image/png",
     ]
+    for photo in case.photos.all():
+        with photo.image.open("rb") as f, Image.open(f) as image:
+            assert image.format == photo.content_type.removeprefix("image/").upper()
+            assert photo.image.name.endswith(".png" if image.format == "PNG" else ".jpg")
+
+
+def test_it_stores_a_phone_photo_without_its_gps_position(collector1, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    buf, exif = io.BytesIO(), Image.Exif()
+    exif[0x0110], exif[0x0112] = "ZC-Phone X1", 6
+    exif[0x8825] = {1: "N", 2: (41.0, 1.0, 30.0), 3: "E", 4: (113.0, 8.0, 12.0)}
+    Image.new("RGB", (40, 20), "green").save(buf, "JPEG", exif=exif)
+    case = report(collector1, photos=[SimpleUploadedFile("IMG_0001.jpg", buf.getvalue())])
+    with case.photos.get().image.open("rb") as f, Image.open(f) as stored:
+        assert len(stored.getexif()) == 0
+        assert stored.size == (20, 40)  # turned upright
+
+
+def test_it_refuses_a_decompression_bomb_and_saves_nothing(collector1, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    bomb = SimpleUploadedFile("bomb.png", png_bomb(10_000, 10_000))
+    with pytest.raises(CaseError) as e:
+        report(collector1, photos=[png(), bomb])
+    assert e.value.message == "「bomb.png」的像素数过多，疑似恶意构造的文件，已拒绝"
+    assert not Case.objects.exists() and not CasePhoto.objects.exists()
+    assert not AuditEvent.objects.filter(action="case.report").exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
 
 
 @pytest.mark.parametrize(

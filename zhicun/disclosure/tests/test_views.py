@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhicun.disclosure import services
 from zhicun.disclosure.models import Attachment, Direction, Kind, LedgerEntry, Publication, Status
+from zhicun.lib.tests.test_images import phone_photo
 
 
 def test_it_lets_the_chief_draft_and_submit_from_the_pages(login, dashihao, village):
@@ -85,8 +86,7 @@ def test_it_refuses_a_file_whose_content_does_not_match(login, dashihao, draft):
 
 def test_it_serves_draft_files_only_to_staff_in_scope(login, client, dashihao, xiaoshihao, draft):
     pub = draft()
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-    services.attachment_add(by=dashihao, publication=pub, upload=SimpleUploadedFile("a.png", png))
+    services.attachment_add(by=dashihao, publication=pub, upload=phone_photo())
     attachment = Attachment.objects.get()
     assert client.get(f"/disclosure/files/{attachment.pk}/").status_code == 404
     assert login(xiaoshihao).get(f"/disclosure/files/{attachment.pk}/").status_code == 404

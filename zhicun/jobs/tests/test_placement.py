@@ -95,3 +95,27 @@ def test_it_requires_a_legal_reason_for_a_sex_requirement(employer, jining):
             sex="2",
         )
     assert "sex_reason" in e.value.message_dict
+
+
+def test_placing_and_leaving_show_in_the_persons_history(opening, villagers, baocun):
+    # The instructor may place people though he may not edit the register.
+    from zhicun.registry.history import timeline
+
+    person = villagers["plain"]
+    placement = services.placement_create(
+        by=baocun, opening=opening, person=person, start_date=TODAY, today=TODAY
+    )
+    services.placement_end(
+        by=baocun,
+        placement=placement,
+        end_date=datetime.date(2026, 12, 20),
+        today=datetime.date(2026, 12, 21),
+    )
+    person.refresh_from_db()
+    assert person.employment == "none" and person.version == 3
+    left, placed = timeline(person)[:2]
+    assert placed["note"] == f"就业安置：{opening}"
+    assert ("就业状况", "未就业", "本地务工") in placed["changes"]
+    assert left["note"] == f"离岗：{opening}"
+    assert ("就业单位", "集宁滑雪场", "（空）") in left["changes"]
+    assert {left["actor"], placed["actor"]} == {baocun.username}

@@ -143,3 +143,29 @@ def test_it_keeps_a_lease_on_each_message_of_a_slow_tick(dashihao, monkeypatch):
     assert second_worker[0] == {"sent": 0, "retry": 0, "failed": 0}
     assert sent == ["一", "二"]
     assert set(Message.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
+
+
+def test_addresses_are_encrypted_at_rest_and_shown_masked(settings, dashihao, admin_user, login):
+    from django.db import connection
+
+    settings.ZHICUN_NOTIFY_CHANNELS = ["sms", "email"]
+    settings.ZHICUN_SMS_GATEWAY = "zhicun.notify.tests.test_outbox.DownGateway"
+    settings.ZHICUN_NOTIFY_MAX_ATTEMPTS = 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    dashihao.email, dashihao.phone = "lys@example.com", "13800001234"
+    dashihao.save()
+    notify_users(users=[dashihao], subject="督办", body="请尽快办理")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT address FROM notify_message")
+        stored = [address for (address,) in cursor.fetchall()]
+    assert len(stored) == 2 and all(a.startswith("aes$") for a in stored)
+    assert not any("13800001234" in a or "lys@" in a for a in stored)
+    deliver_due()
+    assert mail.outbox[0].to == ["lys@example.com"]
+    page = login(admin_user).get("/notify/").content.decode()
+    assert "138****1234" in page and "13800001234" not in page
+
+
+class DownGateway:
+    def send(self, phone, text):
+        raise RuntimeError("短信网关不可用")

@@ -2,6 +2,7 @@ from io import StringIO
 
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 
 from zhicun.accounts.models import User
 from zhicun.disclosure.models import Comment, Kind, LedgerEntry, Publication, Status
@@ -24,3 +25,8 @@ def test_the_demo_seeds_publications_villagers_and_is_idempotent(db, client):
         Comment.objects.count(),
     )
     assert client.get("/p/150902200201/").status_code == 200
+    # As the README says: by username, or by the demo mobile number.
+    for typed in ("villager1", "13904749001"):
+        fresh = Client()
+        r = fresh.post("/accounts/login/", {"username": typed, "password": settings.DEMO_PASSWORD})
+        assert r.status_code == 302 and int(fresh.session["_auth_user_id"]) == villager1.pk

@@ -108,12 +108,17 @@ def test_staff_cannot_comment_as_villagers(login, publish, dashihao, village):
 def test_a_withdrawn_item_keeps_its_reason_but_not_its_content_or_files(
     client, publish, dashihao, village
 ):
+    import io
+
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
 
     pub = disclosure.publication_create(
         by=dashihao, unit=village, kind=Kind.NOTICE, title="误发的通知", body="误发内容"
     )
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buf, "PNG")  # pictures are re-encoded: a real one
+    png = buf.getvalue()
     attachment = disclosure.attachment_add(
         by=dashihao, publication=pub, upload=SimpleUploadedFile("a.png", png)
     )

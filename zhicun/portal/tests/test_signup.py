@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from zhicun.accounts.logins import villager_username
 from zhicun.notify.models import Message
 from zhicun.portal import services
 from zhicun.portal.models import SignupCode, Villager
@@ -26,11 +27,13 @@ def ask(person, **kw):
 
 def test_it_sends_a_code_and_creates_the_account_tied_to_the_person(person, village):
     record = ask(person)
-    message = Message.objects.get(address="13912345678")
-    assert record.plain_code in message.body
+    message = Message.objects.get()
+    assert message.address == "13912345678" and record.plain_code in message.body
     assert record.plain_code not in record.code_hash
     user = services.signup_confirm(signup=record, code=record.plain_code, password=PASSWORD)
-    assert user.username == "13912345678" and user.check_password(PASSWORD)
+    # The account is named by a keyed hash of the phone, not by the phone itself.
+    assert user.username == villager_username("13912345678") != "13912345678"
+    assert user.phone == "13912345678" and user.check_password(PASSWORD)
     villager = Villager.objects.get(user=user)
     assert villager.person == person and villager.village == village
     assert villager.household == person.household
