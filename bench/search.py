@@ -91,7 +91,10 @@ def search_vs_sql(db_url: str, rounds: int) -> None:
     from django.utils import timezone
 
     earliest, latest = birth_bounds(timezone.localdate())
-    with server(db_url) as base, psycopg.connect(_dsn(db_url), cursor_factory=psycopg.ClientCursor) as conn:
+    with (
+        server(db_url) as base,
+        psycopg.connect(_dsn(db_url), cursor_factory=psycopg.ClientCursor) as conn,
+    ):
         for label, token in tokens().items():
             call, trivial = api_call(base, token)
             args = {
