@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhicun.lib import lights
+from zhicun.lib.fields import EncryptedCharField
 from zhicun.units.scope import NOTHING, ScopedQuerySet, scope_q
 
 
@@ -273,7 +274,8 @@ class Case(models.Model):
         related_name="reported_cases",
     )
     reporter_name = models.CharField("反映人", max_length=40, blank=True)
-    reporter_phone = models.CharField("反映人电话", max_length=20, blank=True)
+    # Encrypted at rest like every phone; nothing looks cases up by it.
+    reporter_phone = EncryptedCharField("反映人电话", blank=True)
     persons = models.ManyToManyField(
         "registry.Person", verbose_name="涉及人员", blank=True, related_name="cases"
     )

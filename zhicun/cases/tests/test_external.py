@@ -63,3 +63,17 @@ def test_staff_cannot_label_their_own_report_as_external(collector1):
         report(collector1, source=Source.OPEN311)
     assert e.value.message == "未知的事件来源"
     assert not Case.objects.exists()
+
+
+def test_the_reporters_phone_is_encrypted_at_rest(dashihao):
+    from django.db import connection
+
+    from zhicun.lib import crypto
+
+    case = external(reporter_name="李明", reporter_phone="13812345678")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reporter_phone FROM cases_case WHERE id = %s", [case.pk])
+        stored = cursor.fetchone()[0]
+    assert crypto.is_encrypted(stored) and "13812345678" not in stored
+    case.refresh_from_db()
+    assert case.reporter_phone == "13812345678"
