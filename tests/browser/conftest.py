@@ -73,8 +73,8 @@ def sign_in(live_server, browser_district):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():  # wait for the page the login leads to, not this one
+            page.click("button[type=submit]")
         return page
 
     return do

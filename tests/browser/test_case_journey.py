@@ -21,8 +21,8 @@ def act(page, action, note="", **fields):
             control.fill(value)
     if note:
         form.locator("textarea[name=note]").fill(note)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next step reads the page the action leads to
+        form.locator("button[type=submit]").click()
 
 
 def test_a_case_travels_from_a_phone_report_to_closed(browser, phone, sign_in, live_server):
@@ -37,8 +37,8 @@ def test_a_case_travels_from_a_phone_report_to_closed(browser, phone, sign_in, l
     phone.select_option("#id_category", label="环境卫生 / 垃圾清运")
     phone.select_option("#id_source", label="电话反映")
     phone.fill("#id_reporter_name", "王大娘")
-    phone.click("#submit-case")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.click("#submit-case")
     number = phone.locator("#case-number").inner_text()
     assert re.fullmatch(r"150902-\d{8}-\d{4}", number)
     assert phone.locator("#case-state").inner_text() == "待受理"
