@@ -110,7 +110,7 @@ def table(rows: list[Row]) -> str:
         sign = "≤" if r.better == "lower" else "≥"
         lines.append(
             f"| {r.bench} | {r.case} | {fmt(r.measured, r.unit)} | {fmt(r.baseline, r.unit)} "
-            f"| {r.ratio:.2f}× | {sign} {r.target:g}× | {'是' if r.met else '**否**'} | {r.note} |"
+            f"| {r.ratio:.3g}× | {sign} {r.target:g}× | {'是' if r.met else '**否**'} | {r.note} |"
         )
     return "\n".join(lines)
 
@@ -170,7 +170,8 @@ def main() -> None:
     minutes = (time.perf_counter() - started) / 60
     report = (
         f"机器：{machine()}；人口 {args.persons:,}（增长对照 {small_persons:,}）；"
-        f"本次用时 {minutes:.0f} 分钟\n\n{table(rows)}\n"
+        f"本次运行 {', '.join(only) or '无（只重排表格）'}，用时 {minutes:.0f} 分钟\n\n"
+        f"{table(rows)}\n"
     )
     print("\n" + report)
     RESULTS.write_text(report, encoding="utf-8")
