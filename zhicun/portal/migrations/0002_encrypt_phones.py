@@ -8,20 +8,11 @@ from django.db import migrations
 
 import zhicun.lib.fields
 from zhicun.lib.crypto import blind_index
+from zhicun.lib.migrating import pages as _pages
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 DIGITS = r"^1[3-9][0-9]{9}$"
 AXES_MODELS = ["AccessAttempt", "AccessLog", "AccessFailureLog"]
-
-
-def _pages(qs, size=1000):
-    last = None
-    while True:
-        rows = list((qs if last is None else qs.filter(pk__gt=last)).order_by("pk")[:size])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1].pk
 
 
 def _hashed(phone: str) -> str:
