@@ -26,6 +26,7 @@ from zhicun.cases.models import (
 )
 from zhicun.lib import lights
 from zhicun.ops.bulk import BulkWriter
+from zhicun.registry.demo import weighted
 from zhicun.units.models import Unit
 
 # (state, weight) for cases reported in the last 30 days; older ones are nearly all closed.
@@ -62,11 +63,6 @@ STATE_AFTER = {
     "close": State.CLOSED,
 }
 RUNNING = (State.ACCEPTED, State.IN_PROGRESS)
-
-
-def pick(rng: random.Random, pairs):
-    items, weights = zip(*pairs, strict=True)
-    return rng.choices(items, weights)[0]
 
 
 class CaseMaker:
@@ -119,7 +115,7 @@ class CaseMaker:
         urgency = category.default_urgency
         reported = now - dt.timedelta(seconds=rng.uniform(0, days * 86400))
         age_days = (now - reported).days
-        state = pick(rng, fates or (RECENT_FATES if age_days < 30 else OLD_FATES))
+        state = weighted(rng, fates or (RECENT_FATES if age_days < 30 else OLD_FATES))
         escalated = rng.random() < 0.06
         responsible = township if escalated else village
         case = Case(
@@ -128,7 +124,7 @@ class CaseMaker:
             description=description,
             category=category,
             urgency=urgency,
-            source=pick(
+            source=weighted(
                 rng,
                 [
                     (Source.STAFF, 50),
@@ -178,14 +174,14 @@ class CaseMaker:
         if state == State.RESOLVED:
             return case
         case.replied_at = min(case.resolved_at + dt.timedelta(hours=rng.uniform(1, 30)), now)
-        case.reply_method = pick(
+        case.reply_method = weighted(
             rng, [(ReplyMethod.PHONE, 5), (ReplyMethod.VISIT, 3), (ReplyMethod.MESSAGE, 2)]
         )
         case.reply_note = "已将办理结果告知反映人"
         if state == State.REPLIED:
             return case
         case.rated_at = min(case.replied_at + dt.timedelta(hours=rng.uniform(1, 48)), now)
-        case.rating = pick(
+        case.rating = weighted(
             rng, [(Rating.SATISFIED, 85), (Rating.BASIC, 12), (Rating.UNSATISFIED, 3)]
         )
         if state == State.CLOSED:

@@ -182,7 +182,7 @@ class CityGenerator:
     def staff(self, villages: list[Unit]) -> None:
         """A chief per village and a grid manager per grid, so moves and visits have recorders."""
         users, posts = [], []
-        grids = Unit.objects.filter(kind=Kind.GRID, code__in=self._grid_codes(villages))
+        grids = Unit.objects.filter(kind=Kind.GRID, parent__in=villages)
         for unit, role in [
             *((v, Role.CHIEF) for v in villages),
             *((g, Role.MANAGER) for g in grids),
@@ -196,14 +196,6 @@ class CityGenerator:
             posts.append(Post(user=user, role=role, unit=unit))
         self.writer.write(User, users)
         self.writer.write(Post, posts)
-
-    def _grid_codes(self, villages: list[Unit]) -> list[str]:
-        return [
-            code
-            for code in Unit.objects.filter(kind=Kind.GRID, parent__in=villages).values_list(
-                "code", flat=True
-            )
-        ]
 
     def max_persons(self) -> int:
         return len(COUNTIES) * TOWNSHIPS_PER_COUNTY * VILLAGES_PER_TOWNSHIP * VILLAGE_SIZE[1]
@@ -290,8 +282,6 @@ def write_village(builder: VillageBuilder, writer: BulkWriter) -> dict:
     rows = builder.rows
     writer.reserve_ids(Household, rows["households"])
     writer.reserve_ids(Person, rows["persons"])
-    for household in rows["households"]:
-        household.head_id = None
     for person in rows["persons"]:
         if person.relation == "02" and person.household.head_id is None:
             person.household.head_id = person.pk

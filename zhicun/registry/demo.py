@@ -242,7 +242,7 @@ FOLLOW_UPS = [
 name_keys = functools.cache(keys)
 
 
-def _weighted(rng: random.Random, pairs):
+def weighted(rng: random.Random, pairs):
     values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights)[0]
 
@@ -345,7 +345,7 @@ class VillageBuilder:
                 return number
 
     def ethnicity(self) -> str:
-        return _weighted(self.rng, ETHNICITY_WEIGHTS)
+        return weighted(self.rng, ETHNICITY_WEIGHTS)
 
     def surname(self, ethnicity: str, hamlet_index: int) -> str:
         rng = self.rng
@@ -499,7 +499,7 @@ class VillageBuilder:
 
     def new_home(self, resident: bool) -> Home:
         home = Home(resident)
-        home.city = _weighted(self.rng, CITIES)
+        home.city = weighted(self.rng, CITIES)
         # The first natural village (named after the village) is the biggest.
         weights = [1.6] + [1.0] * (len(self.hamlets) - 1)
         home.hamlet = self.rng.choices(self.hamlets, weights=weights)[0]
@@ -507,7 +507,7 @@ class VillageBuilder:
 
     def resident_home(self) -> Home:
         rng = self.rng
-        profile = _weighted(
+        profile = weighted(
             rng,
             [
                 ("elder_alone", 17),
@@ -525,14 +525,14 @@ class VillageBuilder:
                 home,
                 rng.randint(64, 92),
                 spouse=False,
-                children=_weighted(rng, [(0, 55), (1, 30), (2, 15)]),
+                children=weighted(rng, [(0, 55), (1, 30), (2, 15)]),
                 head_sex=head_sex,
             )
             if rng.random() < 0.2:
                 self.dead_spouse(home)
         elif profile == "elder_couple":
             self.family(
-                home, rng.randint(60, 86), children=_weighted(rng, [(0, 45), (1, 32), (2, 23)])
+                home, rng.randint(60, 86), children=weighted(rng, [(0, 45), (1, 32), (2, 23)])
             )
             if rng.random() < 0.05:
                 self.moved_out_daughter(home)
@@ -549,8 +549,8 @@ class VillageBuilder:
                 home,
                 rng.randint(42, 59),
                 spouse=rng.random() < 0.95,
-                children=_weighted(rng, [(1, 35), (2, 45), (3, 20)]),
-                parents=_weighted(rng, [(0, 70), (1, 20), (2, 10)]),
+                children=weighted(rng, [(1, 35), (2, 45), (3, 20)]),
+                parents=weighted(rng, [(0, 70), (1, 20), (2, 10)]),
             )
             if rng.random() < 0.06:
                 self.moved_out_daughter(home)
@@ -568,7 +568,7 @@ class VillageBuilder:
                 home,
                 rng.randint(28, 41),
                 children=rng.randint(1, 2),
-                parents=_weighted(rng, [(0, 50), (1, 30), (2, 20)]),
+                parents=weighted(rng, [(0, 50), (1, 30), (2, 20)]),
             )
         self.resident_residence(home)
         return home
@@ -576,7 +576,7 @@ class VillageBuilder:
     def away_home(self, size: int) -> Home:
         rng = self.rng
         if size == 1:
-            kind = _weighted(rng, [("young", 55), ("middle", 30), ("old", 15)])
+            kind = weighted(rng, [("young", 55), ("middle", 30), ("old", 15)])
             head_age = {"young": (20, 39), "middle": (40, 59), "old": (60, 80)}[kind]
             home = self.new_home(False)
             self.family(home, rng.randint(*head_age), spouse=False, head_sex="1")
@@ -689,7 +689,7 @@ class VillageBuilder:
         in_resident = sum(len(h.active) for h in resident)
         away_count = plan.households - plan.resident_households
         sizes = [
-            _weighted(rng, [(1, 24), (2, 26), (3, 28), (4, 15), (5, 5), (6, 2)])
+            weighted(rng, [(1, 24), (2, 26), (3, 28), (4, 15), (5, 5), (6, 2)])
             for _ in range(away_count)
         ]
         target = plan.persons - in_resident
@@ -778,7 +778,7 @@ class VillageBuilder:
             chance = 0.5 if p.residence == Residence.AWAY_WORK else 0.3
             if rng.random() < chance:
                 p.skills = list(
-                    dict.fromkeys(_weighted(rng, SKILLS) for _ in range(rng.randint(1, 2)))
+                    dict.fromkeys(weighted(rng, SKILLS) for _ in range(rng.randint(1, 2)))
                 )
         if p.disability_grade in ("1", "2") or p.health == "3":
             p.labour = "4"
@@ -806,7 +806,7 @@ class VillageBuilder:
                 # Couples work in the same town; most of a family in the same one.
                 p.work_place = partner.work_place or home.city
             else:
-                p.work_place = home.city if rng.random() < 0.6 else _weighted(rng, CITIES)
+                p.work_place = home.city if rng.random() < 0.6 else weighted(rng, CITIES)
             if not self.working_away(p):
                 p.employment = Employment.NONE
                 p.notes = "随子女在外居住"
@@ -825,7 +825,7 @@ class VillageBuilder:
                 Employment.FARMING if age <= 72 and rng.random() < 0.4 else Employment.NONE
             )
         else:
-            p.employment = _weighted(
+            p.employment = weighted(
                 rng,
                 [
                     (Employment.FARMING, 58),
@@ -873,12 +873,12 @@ class VillageBuilder:
             table = [("81", 20), ("71", 55), ("61", 15), ("47", 5), ("31", 5)]
         else:
             table = [("71", 40), ("61", 20), ("47", 8), ("44", 7), ("31", 15), ("21", 10)]
-        return _weighted(rng, table)
+        return weighted(rng, table)
 
     def marital(self, p: Person, age: int) -> str:
         rng = self.rng
         if p.spouse_of is not None:
-            code = p.spouse_of.marital or _weighted(rng, [("21", 85), ("20", 8), ("22", 7)])
+            code = p.spouse_of.marital or weighted(rng, [("21", 85), ("20", 8), ("22", 7)])
             return code
         if age < 20:
             return "10"
@@ -888,7 +888,7 @@ class VillageBuilder:
             return "40" if rng.random() < 0.35 else "10"
         if age < 28:
             return "10" if rng.random() < 0.85 else "21"
-        return _weighted(rng, [("10", 35), ("21", 50), ("40", 15)])
+        return weighted(rng, [("10", 35), ("21", 50), ("40", 15)])
 
     def religion(self, ethnicity: str, age: int) -> str:
         r = self.rng.random()
@@ -910,12 +910,12 @@ class VillageBuilder:
         weights = [(2.5 if p.residence in LIVING else 1) * (1 + self.age(p) / 25) for p in active]
         for p in _sample_weighted(rng, active, weights, count):
             p.health = "4"
-            p.disability_category = _weighted(
+            p.disability_category = weighted(
                 rng, [("4", 45), ("1", 12), ("2", 12), ("3", 3), ("5", 10), ("6", 10), ("7", 8)]
             )
             grades = [("1", 10), ("2", 20), ("3", 35), ("4", 35)]
             # Those working away can work: only the milder grades.
-            p.disability_grade = _weighted(rng, grades[2:] if self.working_away(p) else grades)
+            p.disability_grade = weighted(rng, grades[2:] if self.working_away(p) else grades)
             # Second-generation certificate: ID number + category + grade.
             p.disability_cert = p.id_number + p.disability_category + p.disability_grade
             p.groups = [*p.groups, SpecialGroup.DISABLED]
@@ -1054,7 +1054,7 @@ class VillageBuilder:
         land = round(per_head * len(home.active) * 2) / 2
         if residence == HouseholdResidence.NOMINAL and rng.random() < 0.4:
             land = 0
-        safety = home.housing_safety or _weighted(
+        safety = home.housing_safety or weighted(
             rng,
             [
                 (HousingSafety.SAFE, 55),
@@ -1109,7 +1109,7 @@ class VillageBuilder:
 
     def recorder(self, person: Person) -> User | None:
         staff = self.staff.get(person.hamlet.code)
-        return _weighted(self.rng, staff) if staff else None
+        return weighted(self.rng, staff) if staff else None
 
     def move(self, person, kind, date, reason, **fields) -> None:
         by = self.recorder(person)
@@ -1158,7 +1158,7 @@ class VillageBuilder:
             and p.relation != "02"
         ]
         for p in pick(home_again, max(1, round(3 * scale))):
-            city = _weighted(rng, CITIES)
+            city = weighted(rng, CITIES)
             back = self.days_ago(1, 28)
             self.move(
                 p,
@@ -1268,7 +1268,7 @@ class VillageBuilder:
                 else "elder"
             )
         else:
-            kind = _weighted(
+            kind = weighted(
                 rng, [(VisitKind.ROUTINE, 70), (VisitKind.POLICY, 22), (VisitKind.EPIDEMIC, 8)]
             )
             topic = kind if kind != VisitKind.ROUTINE else "routine"
@@ -1277,7 +1277,7 @@ class VillageBuilder:
         self.visits.append(
             Visit(
                 household=home.household,
-                visitor=_weighted(rng, staff),
+                visitor=weighted(rng, staff),
                 date=day,
                 kind=kind,
                 findings=rng.choice(FINDINGS[topic]),
