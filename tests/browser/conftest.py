@@ -36,7 +36,12 @@ def browser():
 
 def _page(browser, width: int, height: int):
     """A page that fails the test if the Content-Security-Policy blocked anything on it."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="zh-CN",
+        # Bootstrap then opens panels at once: a click never lands on a form still unfolding.
+        reduced_motion="reduce",
+    )
     page = context.new_page()
     blocked: list[str] = []
     page.on(
@@ -57,6 +62,21 @@ def phone(browser):
 @pytest.fixture
 def desk(browser):
     yield from _page(browser, 1366, 900)
+
+
+@pytest.fixture
+def desks(browser):
+    """Opens desk-sized pages, each in a context (and a login) of its own, closed after the test."""
+    opened = []
+
+    def open_page():
+        page = _page(browser, 1366, 900)
+        opened.append(page)
+        return next(page)
+
+    yield open_page
+    for page in opened:
+        next(page, None)  # closes its context and checks its Content-Security-Policy reports
 
 
 @pytest.fixture

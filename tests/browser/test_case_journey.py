@@ -11,8 +11,8 @@ pytestmark = pytest.mark.browser
 
 def act(page, action, note="", **fields):
     page.click(f"#btn-{action}")
+    page.locator(f"#act-{action}.show").wait_for()  # opened, not still unfolding
     form = page.locator(f"#form-{action}")
-    form.locator("textarea[name=note]").wait_for(state="visible")
     for name, value in fields.items():
         control = form.locator(f"[name={name}]")
         if control.evaluate("e => e.tagName") == "SELECT":
@@ -25,7 +25,7 @@ def act(page, action, note="", **fields):
         form.locator("button[type=submit]").click()
 
 
-def test_a_case_travels_from_a_phone_report_to_closed(browser, phone, sign_in, live_server):
+def test_a_case_travels_from_a_phone_report_to_closed(phone, desks, sign_in, live_server):
     from zhicun.cases.defaults import ensure_defaults
 
     ensure_defaults()
@@ -45,8 +45,7 @@ def test_a_case_travels_from_a_phone_report_to_closed(browser, phone, sign_in, l
     case_url = f"{live_server.url}/cases/{number}/"
 
     def as_user(username):
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        page = context.new_page()
+        page = desks()
         sign_in(page, username)
         page.goto(case_url)
         return page
