@@ -7,6 +7,7 @@ household_tag, land_min, land_max, moved (in|out|return), moved_since, moved_unt
 moved_days (within the last N days), not_visited_days, pension (1 = receiving).
 """
 
+import copy
 import datetime
 from urllib.parse import urlencode
 
@@ -34,10 +35,37 @@ from zhicun.units.models import CODE_LENGTH, Unit
 from zhicun.units.scope import NOTHING, covers, scope_codes
 
 
+class FixedChoices:
+    """A choice field whose options are fixed when the form class is built (code tables).
+
+    Every form instance deep-copies its fields, and Django's choice fields copy and re-check
+    their options each time: for the search form's two hundred options that was most of the
+    cost of reading a search request. Nothing changes these options on an instance, so the
+    copies share them; the field and its widget are still copied, attributes and all.
+    """
+
+    def __deepcopy__(self, memo):
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.copy(self.widget)
+        result.widget.attrs = self.widget.attrs.copy()
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+class FixedChoiceField(FixedChoices, forms.ChoiceField):
+    pass
+
+
+class FixedMultipleChoiceField(FixedChoices, forms.MultipleChoiceField):
+    pass
+
+
 def _multi(choices, label, *, long: bool = False):
     # Long code tables (56 ethnicities) are a multi-select, short ones a row of checkboxes.
     widget = forms.SelectMultiple(attrs={"size": 6}) if long else forms.CheckboxSelectMultiple
-    return forms.MultipleChoiceField(choices=choices, required=False, label=label, widget=widget)
+    return FixedMultipleChoiceField(choices=choices, required=False, label=label, widget=widget)
 
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -48,7 +76,7 @@ class PersonFilterForm(forms.Form):
     q = forms.CharField(required=False, label="姓名/拼音", max_length=40)
     age_min = forms.IntegerField(required=False, min_value=0, max_value=150, label="最小年龄")
     age_max = forms.IntegerField(required=False, min_value=0, max_value=150, label="最大年龄")
-    sex = forms.ChoiceField(
+    sex = FixedChoiceField(
         required=False, label="性别", choices=[("", "不限"), ("1", "男"), ("2", "女")]
     )
     ethnicity = _multi(codes.choices("ethnicity"), "民族", long=True)
@@ -60,7 +88,7 @@ class PersonFilterForm(forms.Form):
     skill = forms.CharField(required=False, label="技能", max_length=20)
     group = _multi(SpecialGroup.choices, "特殊人群")
     health = _multi(codes.choices("health"), "健康状况")
-    disability = forms.ChoiceField(
+    disability = FixedChoiceField(
         required=False,
         label="残疾类别",
         choices=[("", "不限"), ("any", "任一残疾")] + codes.choices("disability_category"),
@@ -68,7 +96,7 @@ class PersonFilterForm(forms.Form):
     household_tag = _multi(HouseholdTag.choices, "户类别")
     land_min = forms.DecimalField(required=False, min_value=0, label="承包地不少于（亩）")
     land_max = forms.DecimalField(required=False, min_value=0, label="承包地不多于（亩）")
-    moved = forms.ChoiceField(
+    moved = FixedChoiceField(
         required=False, label="流动", choices=[("", "不限")] + list(MoveKind.choices)
     )
     moved_since = forms.DateField(required=False, label="流动起始日期", widget=_DATE)
@@ -79,20 +107,9 @@ class PersonFilterForm(forms.Form):
     not_visited_days = forms.IntegerField(
         required=False, min_value=1, max_value=3650, label="超过多少天未走访"
     )
-    pension = forms.ChoiceField(
+    pension = FixedChoiceField(
         required=False, label="养老金", choices=[("", "不限"), ("1", "领取养老金")]
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select form-select-sm"
-            else:
-                widget.attrs["class"] = "form-control form-control-sm"
 
     def clean(self):
         data = super().clean()
@@ -112,6 +129,20 @@ class PersonFilterForm(forms.Form):
 
     def has_conditions(self) -> bool:
         return any(v not in (None, "", []) for v in self.cleaned_data.values())
+
+
+def _style(fields: dict) -> None:
+    """Bootstrap classes, set once on the class's fields (every instance copies them)."""
+    for field in fields.values():
+        if isinstance(field.widget, forms.CheckboxSelectMultiple):
+            field.widget.attrs["class"] = "form-check-input"
+        elif isinstance(field.widget, forms.Select):
+            field.widget.attrs["class"] = "form-select form-select-sm"
+        else:
+            field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+_style(PersonFilterForm.base_fields)
 
 
 def has_tag(path: str, tag: str) -> Q:

@@ -158,6 +158,23 @@ def test_it_refuses_a_reversed_age_range(people, dashihao):
     assert not qs.exists()
 
 
+def test_each_form_has_its_own_fields_over_the_shared_code_tables():
+    from django.http import QueryDict
+
+    from zhicun.registry.search import PersonFilterForm
+
+    one = PersonFilterForm(QueryDict("ethnicity=xx"))
+    two = PersonFilterForm(QueryDict("ethnicity=02&sex=2"))
+    one.fields["ethnicity"].widget.attrs["data-x"] = "1"
+    one.fields["sex"].choices = [("1", "男")]
+    assert "data-x" not in two.fields["ethnicity"].widget.attrs
+    assert "data-x" not in PersonFilterForm.base_fields["ethnicity"].widget.attrs
+    assert len(two.fields["sex"].choices) == len(PersonFilterForm.base_fields["sex"].choices) == 3
+    assert two.fields["ethnicity"].widget.attrs["class"] == "form-select form-select-sm"
+    assert not one.is_valid() and "ethnicity" in one.errors
+    assert two.is_valid() and two.cleaned_data["ethnicity"] == ["02"]
+
+
 def test_a_grid_manager_finds_only_their_grid(people, grid2):
     from django.http import QueryDict
 
