@@ -1,7 +1,5 @@
 """The 工作台 panel: pending export requests for approvers, ready downloads for requesters."""
 
-import datetime
-
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,16 +26,13 @@ def panels(request) -> list[dict]:
             }
         )
     mine = user.export_requests.all()
-    window = datetime.timedelta(hours=services.download_hours())
     if mine.exists():
         links.append(
             {
                 "label": "我的导出申请（已批准待下载）",
                 "url": reverse("exports:mine"),
                 "icon": "download",
-                "count": mine.filter(
-                    status=Status.APPROVED, decided_at__gte=timezone.now() - window
-                ).count(),
+                "count": mine.downloadable(timezone.now()).count(),
                 "badge": "text-bg-success",
             }
         )

@@ -1,11 +1,32 @@
 """An export too large to serve directly: what was asked (never the data) and what became of it."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
 from zhicun.units.scope import ScopedQuerySet
 
 User = settings.AUTH_USER_MODEL
+
+
+def download_window() -> datetime.timedelta:
+    """How long after the approval the requester may download: the one expiry rule."""
+    return datetime.timedelta(hours=settings.ZHICUN_EXPORT_DOWNLOAD_HOURS)
+
+
+class ExportRequestQuerySet(ScopedQuerySet):
+    def downloadable(self, now: datetime.datetime) -> "ExportRequestQuerySet":
+        """Approved and still within the download window."""
+        return self.filter(
+            status=ExportRequest.Status.APPROVED, decided_at__gte=now - download_window()
+        )
+
+    def overdue(self, now: datetime.datetime) -> "ExportRequestQuerySet":
+        """Approved, not downloaded, and past the download window: due to be marked 已过期."""
+        return self.filter(
+            status=ExportRequest.Status.APPROVED, decided_at__lt=now - download_window()
+        )
 
 
 class ExportRequest(models.Model):
@@ -40,7 +61,7 @@ class ExportRequest(models.Model):
     reason = models.CharField("审批意见", max_length=200, blank=True)
     downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ExportRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导出申请"
@@ -49,3 +70,9 @@ class ExportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"导出申请 #{self.pk}（{self.rows} 行）"
+
+    @property
+    def expires_at(self) -> datetime.datetime | None:
+        if self.decided_at is None:
+            return None
+        return self.decided_at + download_window()

@@ -4,7 +4,9 @@ An export of more than `ZHICUN_EXPORT_APPROVAL_ROWS` rows is not served: it beco
 ExportRequest. A chief (网格长, the village secretary) or a command centre whose post covers the
 requester's unit approves or rejects it; nobody decides their own. The requester may then
 download it once, within `ZHICUN_EXPORT_DOWNLOAD_HOURS` of the approval; the file is generated at
-that moment from the stored parameters with the requester's current scope and permissions.
+that moment from the stored parameters with the requester's current scope and permissions. An
+approval left past its window becomes 已过期 through `request_expire`, whether the worker, a page
+or the download itself finds it first; pending requests do not expire.
 """
 
 import datetime
@@ -20,6 +22,7 @@ from zhicun.exports import kinds
 from zhicun.exports.kinds import ExportFile, ExportKind
 from zhicun.exports.models import ExportRequest
 from zhicun.exports.stamp import Stamp
+from zhicun.notify.services import notify_users
 from zhicun.units.models import Unit
 
 APPROVE = "export.approve"
@@ -155,37 +158,62 @@ def decide(*, by, req: ExportRequest, approve: bool, reason: str) -> ExportReque
             obj=req,
             details={"rows": req.rows, "requested_by": req.requested_by.username, "reason": reason},
         )
+        _notify_decision(req)
     return req
 
 
-def expires_at(req: ExportRequest) -> datetime.datetime | None:
-    if req.decided_at is None:
-        return None
-    return req.decided_at + datetime.timedelta(hours=download_hours())
+def _notify_decision(req: ExportRequest) -> None:
+    """Tell the requester through the outbox, in the decision's transaction."""
+    kind = kinds.get(req.kind)
+    lines = [
+        f"导出内容：{kind.label if kind else req.kind}；用途：{req.purpose}",
+        f"审批人：{req.decided_by.display_name}",
+    ]
+    if req.status == Status.APPROVED:
+        subject = f"【导出申请已批准】{req}"
+        until = timezone.localtime(req.expires_at)
+        lines.append(f"请在 {until:%Y-%m-%d %H:%M} 前到“我的导出申请”下载，只能下载一次。")
+    else:
+        subject = f"【导出申请已驳回】{req}"
+        lines.append(f"驳回理由：{req.reason}")
+    notify_users(
+        users=[req.requested_by],
+        subject=subject,
+        body="\n".join(lines),
+        dedupe_key=f"export:{req.pk}:{req.status}",
+    )
 
 
-def expire_due(now: datetime.datetime | None = None) -> int:
-    """Mark approved requests whose download window has passed as 已过期 (audited)."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(hours=download_hours())
-    done = 0
-    for pk in ExportRequest.objects.filter(
-        status=Status.APPROVED, decided_at__lt=cutoff
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            req = ExportRequest.objects.select_for_update().filter(pk=pk).first()
-            if req is None or req.status != Status.APPROVED:
-                continue
-            req.status = Status.EXPIRED
-            req.save(update_fields=["status"])
-            audit_record(
-                actor=None,
-                actor_name="系统",
-                action="export.expire",
-                obj=req,
-                details={"hours": download_hours()},
-            )
-            done += 1
-    return done
+def request_expire(*, req: ExportRequest, now: datetime.datetime) -> bool:
+    """Mark one approved request whose download window has passed as 已过期, with its audit row,
+    exactly once whatever other workers, page loads and downloads do at the same moment: the
+    conditional UPDATE decides, and PostgreSQL re-checks its condition after waiting for a
+    concurrent download or expiry of the same row. `req` may be stale."""
+    with transaction.atomic():
+        if not ExportRequest.objects.overdue(now).filter(pk=req.pk).update(status=Status.EXPIRED):
+            return False
+        req.status = Status.EXPIRED
+        audit_record(
+            actor=None,
+            actor_name="系统",
+            action="export.expire",
+            obj=req,
+            details={
+                "from": Status.APPROVED,
+                "to": Status.EXPIRED,
+                "hours": download_hours(),
+                "approved_at": req.decided_at.isoformat(),
+            },
+        )
+    return True
+
+
+def expire_due(now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Expire the approvals whose download window has passed: the worker runs this every tick,
+    and the export pages before they show a status (so a platform without a worker agrees)."""
+    now = now or timezone.now()
+    due = ExportRequest.objects.overdue(now).select_related("unit").order_by("decided_at", "pk")
+    return sum(request_expire(req=req, now=now) for req in list(due[:limit]))
 
 
 def _refuse(by, req: ExportRequest, message: str):
@@ -203,10 +231,10 @@ def download(*, by, req: ExportRequest) -> ExportFile:
     """The approved file, generated now with the requester's current scope; once only."""
     if req.requested_by_id != by.pk:
         raise PermissionDenied("只有申请人可以下载")
-    expire_due()
     kind = kinds.get(req.kind)
     with transaction.atomic():
         req = _locked(req)
+        request_expire(req=req, now=timezone.now())  # a window that has just closed is closed
         if req.status != Status.APPROVED:
             if req.status == Status.DOWNLOADED:
                 message = "该导出已下载过，每次批准只能下载一次；如需再次导出请重新申请"

@@ -116,7 +116,7 @@ def detail(request, pk: int):
             "may_decide": may_decide,
             "may_download": req.status == Status.APPROVED
             and req.requested_by_id == request.user.pk,
-            "expires_at": services.expires_at(req),
+            "expires_at": req.expires_at,
             "form": DecisionForm(),
             **_context(request.user),
         },

@@ -23,7 +23,7 @@ def worker_tasks():
 
 
 class Command(BaseCommand):
-    help = "后台任务：扫描事件红黄灯并发送通知（--once 只运行一轮）"
+    help = "后台任务：扫描事件与代办红黄灯、过期的导出申请，并发送通知（--once 只运行一轮）"
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="运行一轮后退出")
