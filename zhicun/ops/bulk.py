@@ -79,6 +79,28 @@ class BulkWriter:
             self._insert(model._meta.db_table, columns, rows)
         return len(objs)
 
+    def write_rows(
+        self, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]
+    ) -> None:
+        """Insert rows of values already as the database stores them (see `preparer`), in the
+        order of `columns`, in the current transaction. Ids are the caller's."""
+        if self.postgres:
+            self._copy(model._meta.db_table, list(columns), rows)
+        else:
+            self._insert(model._meta.db_table, list(columns), rows)
+
+    def preparer(self, field: models.Field) -> Callable[[object], object] | None:
+        """How to turn a Python value of `field` into what the database stores, as `save()`
+        would after `pre_save`; None when the value is stored as it is."""
+        if self.postgres and type(field) in PLAIN:
+            return None
+        connection = self.connection
+
+        def prepared(value):
+            return field.get_db_prep_save(value, connection)
+
+        return prepared
+
     def _getter(self, field: models.Field) -> Callable[[models.Model], object]:
         """How to read the value to store: as it is, or prepared as `save()` would."""
         auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)

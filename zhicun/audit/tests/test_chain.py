@@ -1,4 +1,5 @@
 import datetime
+import json
 from io import StringIO
 
 import pytest
@@ -7,8 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from zhicun.audit import chain
 from zhicun.audit.models import AuditEvent
-from zhicun.audit.services import audit_record
+from zhicun.audit.services import Entry, audit_append, audit_record
 
 
 def verify():
@@ -76,3 +78,64 @@ def test_purge_refuses_young_events_and_keeps_the_chain(dashihao):
         assert not AuditEvent.objects.filter(pk__in=[e.pk for e in old]).exists()
         assert AuditEvent.objects.count() == 1
         assert "已核对 1 条" in verify()
+
+
+def test_the_canonical_form_is_compact_json_with_sorted_keys(dashihao):
+    event = AuditEvent(
+        at=datetime.datetime(
+            2026, 3, 1, 8, 30, 0, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+        ),
+        actor=dashihao,
+        actor_name="dashihao",
+        action="update",
+        object_type="registry.person",
+        object_id="42",
+        object_repr='张"三"\n\\ 𠀀',
+        unit_code="150921101",
+        ip=None,
+        user_agent="Mozilla/5.0 \u2028",
+        success=False,
+        details={"changes": {"名": [None, "乙"], "a": [1.5, True], "b": [[], ["x"]]}, "n": 3},
+    )
+    data = {
+        "at": "2026-03-01T00:30:00.000012+00:00",
+        "actor": dashihao.pk,
+        "actor_name": "dashihao",
+        "action": "update",
+        "object_type": "registry.person",
+        "object_id": "42",
+        "object_repr": '张"三"\n\\ 𠀀',
+        "unit_code": "150921101",
+        "ip": None,
+        "user_agent": "Mozilla/5.0 \u2028",
+        "success": False,
+        "details": event.details,
+    }
+    expected = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert chain.canonical(event) == expected.encode()
+    assert chain.canonical(event, chain.dumps(event.details)) == expected.encode()
+
+
+def test_events_appended_in_bulk_read_back_and_verify(dashihao):
+    audit_record(actor=dashihao, action="update", details={"n": 0})
+    entries = [
+        Entry(
+            actor_id=dashihao.pk,
+            actor_name="dashihao",
+            action="create",
+            object_type="registry.person",
+            object_id=str(n),
+            object_repr=f"张{n}",
+            unit_code="150921101",
+            ip="10.0.0.1",
+            user_agent="",
+            details={"changes": {"name": [None, f"张{n}"], "tags": [None, ["低保"]]}, "n": n},
+        )
+        for n in range(3)
+    ]
+    audit_append(entries)
+    stored = list(AuditEvent.objects.filter(action="create").order_by("id"))
+    assert [e.pk for e in stored] == [e.pk for e in entries]
+    assert [e.details for e in stored] == [e.details for e in entries]
+    assert stored[2].ip == "10.0.0.1" and stored[2].actor == dashihao
+    assert "已核对 4 条" in verify()

@@ -15,8 +15,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from zhicun.accounts.decorators import check_perm
 from zhicun.audit.context import current_origin
-from zhicun.audit.models import AuditEvent
-from zhicun.audit.services import audit_append, audit_record, diff
+from zhicun.audit.services import Entry, audit_append, audit_record, diff
 from zhicun.lib.masking import mask_id_number
 from zhicun.lib.pinyin import keys as pinyin_keys
 from zhicun.ops.bulk import BulkWriter
@@ -900,21 +899,21 @@ class _History:
         }
         self.note = note
         self.batch_id = batch.pk
-        self.make = _Instances(AuditEvent)
-        self.events: list[AuditEvent] = []
+        self.events: list[Entry] = []
 
     def add(self, obj, action: str, before: dict) -> None:
         changes = diff(before, obj.to_dict(), masked=obj.SENSITIVE)
-        values = {
-            "action": action,
-            "object_type": obj._meta.label_lower,
-            "object_id": str(obj.pk),
-            "object_repr": str(obj)[:200],
-            "unit_code": obj.hamlet.code,
-            "details": {"changes": changes, "note": self.note, "import_batch": self.batch_id},
-            **self.common,
-        }
-        self.events.append(self.make(values))
+        self.events.append(
+            Entry(
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                unit_code=obj.hamlet.code,
+                details={"changes": changes, "note": self.note, "import_batch": self.batch_id},
+                **self.common,
+            )
+        )
         if len(self.events) >= WRITE_BATCH:
             self.flush()
 
