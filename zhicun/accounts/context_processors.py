@@ -1,8 +1,8 @@
-from zhicun.accounts.navigation import items_for
+from zhicun.accounts.navigation import menu_for
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_items": items_for(user)}
+    return {"nav_menu": menu_for(user, request.path)}
