@@ -57,6 +57,29 @@ def test_it_filters_persons_like_the_search_page(api, grid1, household):
     assert r.json()["errors"]["age_max"] == ["最大年龄不能小于最小年龄"]
 
 
+def test_a_listed_person_reads_as_their_detail_with_one_count_and_one_page(api, grid1, household):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(grid1)
+    client.get("/persons")  # the token's first use is recorded
+    with CaptureQueriesContext(connection) as ctx:
+        listed = client.get("/persons").json()
+    sqls = [q["sql"] for q in ctx.captured_queries]  # read before the next request clears them
+    persons = [s for s in sqls if 'FROM "registry_person"' in s]
+    assert len(persons) == 2 and "COUNT(" in persons[0].upper()
+    assert 'JOIN "registry_household"' not in persons[0]
+    # A row reads its household's number, not the whole household (nor decrypts its phone).
+    assert '"registry_household"."number"' in persons[1]
+    assert '"registry_household"."phone"' not in persons[1]
+    assert not [s for s in sqls if 'FROM "registry_household"' in s]
+    assert listed["count"] == 2
+    assert [p["household_number"] for p in listed["items"]] == [household.number] * 2
+    assert [p["hamlet"] for p in listed["items"]] == [HAMLET] * 2
+    for item in listed["items"]:
+        assert item == client.get(f"/persons/{item['id']}").json()
+
+
 def test_it_adds_a_member_through_the_service(api, grid1, household):
     number = f.id_number(datetime.date(2010, 2, 3), "1")
     r = api(grid1).post(
