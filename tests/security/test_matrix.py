@@ -146,6 +146,48 @@ def test_case_errand_support_and_drafts(actor, world, role, place):
 
 
 @pytest.mark.parametrize("role, place", CASES)
+def test_support_and_jobs_phones(actor, world, jining, role, place):
+    import datetime
+
+    from zhicun.jobs.models import Employer, Opening
+    from zhicun.support.models import CadreAssignment
+
+    client, code = actor(role, place), post_code(role, place)
+    cadre = CadreAssignment.objects.create(
+        supported=world["supported"],
+        name="周明",
+        unit_name="农牧局",
+        phone="13904741234",
+        start_date=datetime.date(2024, 3, 1),
+        assigned_by=jining,
+    )
+    employer = Employer.objects.create(
+        name="前营子合作社",
+        kind="coop",
+        unit=Unit.objects.get(code=HAMLET_A),
+        contact_phone="13904741002",
+    )
+    opening = Opening.objects.create(
+        employer=employer,
+        position="采摘",
+        headcount=2,
+        wage=300_000,
+        season_start=datetime.date(2026, 8, 1),
+        contact_phone="13904741003",
+        created_by=jining,
+    )
+    allowed = oracle.may(role, code, [HAMLET_A], "reveal")
+    for kind, pk, phone in (
+        ("cadre", cadre.pk, cadre.phone),
+        ("employer", employer.pk, employer.contact_phone),
+        ("opening", opening.pk, opening.contact_phone),
+    ):
+        r = client.post(f"/registry/reveal/{kind}/{pk}/", {"field": "phone", "purpose": "联系"})
+        check(r, allowed)
+        assert (phone in r.content.decode()) == allowed
+
+
+@pytest.mark.parametrize("role, place", CASES)
 def test_exports(actor, world, role, place):
     client, code = actor(role, place), post_code(role, place)
     r = client.post(f"/registry/export/?unit={HAMLET_A}", {"purpose": "核对名单", "format": "xlsx"})

@@ -8,11 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhicun.lib import codes
-from zhicun.lib.fields import TagsField
+from zhicun.lib.fields import EncryptedCharField, TagsField
 from zhicun.lib.masking import mask_phone
 from zhicun.units.scope import ScopedQuerySet, scope_codes
 
 User = settings.AUTH_USER_MODEL
+REVEAL = "registry.reveal"
 
 
 def _covering_q(user, path: str) -> Q:
@@ -54,7 +55,8 @@ class Employer(models.Model):
     )
     address = models.CharField("地址", max_length=200, blank=True)
     contact_name = models.CharField("联系人", max_length=40, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    # Encrypted at rest like every phone; nothing looks an employer up by it, so no keyed hash.
+    contact_phone = EncryptedCharField("联系电话", blank=True)
     notes = models.TextField("备注", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -72,6 +74,14 @@ class Employer(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.contact_phone)
+
+    def may_reveal(self, user) -> bool:
+        """Whether one of the user's posts that may reveal sees this employer: its unit lies in
+        or above the post's unit (as in `visible_to`)."""
+        code = self.unit.code
+        return any(
+            code.startswith(u.code) or u.code.startswith(code) for u in user.units_for(REVEAL)
+        )
 
 
 class OpeningQuerySet(ScopedQuerySet):
@@ -108,7 +118,7 @@ class Opening(models.Model):
     sex_reason = models.CharField("性别要求依据", max_length=200, blank=True)
     requirements = models.TextField("其他要求", blank=True)
     contact_name = models.CharField("联系人", max_length=40, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    contact_phone = EncryptedCharField("联系电话", blank=True)
     is_open = models.BooleanField("招聘中", default=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -122,6 +132,10 @@ class Opening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer} · {self.position}"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.contact_phone)
 
     @property
     def place(self) -> str:

@@ -131,6 +131,8 @@ def opening_detail(request, pk: int):
             "placements": placements,
             "place_initial": place_initial,
             "can_edit": user.can(EDIT),
+            # The contact's phone is masked; roles that may reveal see it, audited.
+            "can_reveal": opening.employer.may_reveal(user),
             "today": today,
             "wage": yuan(opening.wage),
         },

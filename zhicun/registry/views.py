@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from zhicun.accounts.decorators import check_perm, require_perm
 from zhicun.audit.services import audit_record
+from zhicun.jobs.models import Employer, Opening
 from zhicun.lib import codes
 from zhicun.lib.forms import add_service_errors
 from zhicun.lib.pinyin import normalise_query
@@ -32,10 +33,12 @@ from zhicun.registry.forms import (
 )
 from zhicun.registry.history import timeline
 from zhicun.registry.models import Household, Person
+from zhicun.support.models import CadreAssignment
 from zhicun.units.models import Kind, Unit
 from zhicun.units.scope import get_for_user
 
 PAGE_SIZE = 20
+REVEAL = "registry.reveal"
 
 
 def get_household_for_user(user, pk: int) -> Household:
@@ -149,7 +152,7 @@ def household_detail(request, pk: int):
         "visits": household.visits.select_related("visitor")[:20],
         "history": timeline(household),
         "can_edit": can_edit,
-        "can_reveal": request.user.can("registry.reveal", household.hamlet.code),
+        "can_reveal": request.user.can(REVEAL, household.hamlet.code),
         "visit_form": VisitForm() if can_edit else None,
         "path": household.hamlet.path_names(),
     }
@@ -294,7 +297,7 @@ def person_detail(request, pk: int):
             "history": timeline(person),
             "moves": person.moves.all()[:20],
             "can_edit": request.user.can("registry.edit", code) and person.is_active,
-            "can_reveal": request.user.can("registry.reveal", code),
+            "can_reveal": request.user.can(REVEAL, code),
             # The errand registration page checks the same again for `?person=`.
             "can_register_errand": request.user.can("errand.handle", code) and person.is_active,
             "move_form": MoveForm(),
@@ -405,10 +408,38 @@ def person_end(request, pk: int):
     return render(request, "registry/persons/end.html", {"form": form, "p": person})
 
 
-def _revealed_value(obj, field: str) -> str:
-    if field == "religion":
+PERSON_FIELDS = {f: f for f in ("id_number", "phone", "religion", "health")}
+
+
+def _reveal_target(user, kind: str, pk: int):
+    """(record, its unit code, revealable form field → attribute, may this user reveal it);
+    404 for a kind that has none or a record the user does not see."""
+    if kind == "person":
+        obj = get_person_for_user(user, pk)
+        return obj, obj.hamlet.code, PERSON_FIELDS, user.can(REVEAL, obj.hamlet.code)
+    if kind == "household":
+        obj = get_household_for_user(user, pk)
+        return obj, obj.hamlet.code, {"phone": "phone"}, user.can(REVEAL, obj.hamlet.code)
+    if kind == "cadre":  # a supported household's 帮扶责任人
+        qs = CadreAssignment.objects.select_related("supported__household__hamlet")
+        obj = get_for_user(qs, user, pk=pk)
+        code = obj.supported.household.hamlet.code
+        return obj, code, {"phone": "phone"}, user.can(REVEAL, code)
+    if kind == "employer":
+        obj = get_object_or_404(Employer.objects.visible_to(user).select_related("unit"), pk=pk)
+        return obj, obj.unit.code, {"phone": "contact_phone"}, obj.may_reveal(user)
+    if kind == "opening":
+        qs = Opening.objects.visible_to(user).select_related("employer__unit")
+        obj = get_object_or_404(qs, pk=pk)
+        code = obj.employer.unit.code
+        return obj, code, {"phone": "contact_phone"}, obj.employer.may_reveal(user)
+    raise Http404
+
+
+def _revealed_value(obj, attribute: str) -> str:
+    if attribute == "religion":
         return Religion(obj.religion).label if obj.religion else "（空）"
-    if field == "health":
+    if attribute == "health":
         parts = [codes.label("health", obj.health)]
         if obj.disability_category:
             parts.append(
@@ -418,30 +449,24 @@ def _revealed_value(obj, field: str) -> str:
         if obj.disability_cert:
             parts.append(f"残疾证 {obj.disability_cert}")
         return "，".join(p for p in parts if p) or "（空）"
-    return getattr(obj, field) or "（空）"
+    return getattr(obj, attribute) or "（空）"
 
 
 @require_POST
 @login_required
 def reveal(request, kind: str, pk: int):
-    """Show one sensitive value of one record, to a role that may, with the purpose audited."""
-    if kind == "person":
-        obj = get_person_for_user(request.user, pk)
-        code = obj.hamlet.code
-    elif kind == "household":
-        obj = get_household_for_user(request.user, pk)
-        code = obj.hamlet.code
-    else:
-        raise Http404
+    """Show one sensitive value of one record (a person, a household, a support cadre, a jobs
+    contact), to a role that may, with the purpose audited."""
+    obj, code, fields, may = _reveal_target(request.user, kind, pk)
     form = RevealForm(request.POST)
-    if not request.user.can("registry.reveal", code):
+    if not may:
         raise PermissionDenied("您的岗位不能查看完整的敏感信息")
     if not form.is_valid():
         return HttpResponse(
             format_html('<span class="text-danger small">{}</span>', "请填写查看用途"), status=400
         )
     field = form.cleaned_data["field"]
-    if kind == "household" and field != "phone":
+    if field not in fields:
         raise Http404
     audit_record(
         actor=request.user,
@@ -451,7 +476,7 @@ def reveal(request, kind: str, pk: int):
         details={"field": field, "purpose": form.cleaned_data["purpose"]},
     )
     return HttpResponse(
-        format_html('<span class="font-monospace">{}</span>', _revealed_value(obj, field))
+        format_html('<span class="font-monospace">{}</span>', _revealed_value(obj, fields[field]))
     )
 
 

@@ -17,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Length, Substr
 
 from zhicun.lib import codes
-from zhicun.lib.fields import TagsField
+from zhicun.lib.fields import EncryptedCharField, TagsField
 from zhicun.lib.masking import mask_phone
 from zhicun.units.scope import ScopedQuerySet
 
@@ -136,7 +136,8 @@ class CadreAssignment(models.Model):
     )
     name = models.CharField("帮扶责任人", max_length=40)
     unit_name = models.CharField("工作单位", max_length=100)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    # Encrypted at rest like every phone; nothing looks a cadre up by it, so no keyed hash.
+    phone = EncryptedCharField("联系电话", blank=True)
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
     assigned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

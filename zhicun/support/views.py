@@ -186,6 +186,8 @@ def supported_detail(request, pk: int):
             "may_see_income": may_see_income,
             "measures": list(s.household.support_measures.select_related("person")),
             "can_edit": user.can("support.edit", code),
+            # The cadres' phones are masked; roles that may reveal see one at a time, audited.
+            "can_reveal": user.can("registry.reveal", code),
             "year": timezone.localdate().year,
         },
     )

@@ -1,7 +1,8 @@
 """Re-encrypt every encrypted value (each EncryptedCharField of every installed model: ID
-numbers, phones of persons, households, villagers, staff and sign-up codes, outbox addresses)
-with the current key and cipher, and recompute the keyed hashes (each BlindIndexField), after
-changing ZHICUN_DATA_KEYS, ZHICUN_CIPHER or ZHICUN_INDEX_KEY.
+numbers; phones of persons, households, villagers, staff, sign-up codes, case reporters, support
+cadres and jobs contacts; outbox addresses) with the current key and cipher, and recompute the
+keyed hashes (each BlindIndexField), after changing ZHICUN_DATA_KEYS, ZHICUN_CIPHER or
+ZHICUN_INDEX_KEY.
 
 Keep the old key in ZHICUN_DATA_KEYS (after the new one) until this has run; then remove it.
 Rows are rewritten with UPDATE, so no save() side effects (timestamps, signals) run.
