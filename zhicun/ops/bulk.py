@@ -1,7 +1,8 @@
 """Writing many new rows fast: PostgreSQL `COPY`, plain `executemany` elsewhere.
 
 Rows are ordinary unsaved model instances, so every field prepares its own value exactly as
-`save()` would: `pre_save` (timestamps, blind indexes) and `get_db_prep_save` (encryption, tags).
+`save()` would: `pre_save` (timestamps, blind indexes) and `get_db_prep_save` (encryption, tags);
+automatic timestamps are taken once per write, so the rows of one write share them.
 Primary keys are reserved up front, so related rows can point at each other before anything is
 written; foreign keys are checked at commit (Django creates them deferrable), so the rows of one
 transaction may be written in any order.
@@ -11,6 +12,7 @@ Ids come from the table's sequence on PostgreSQL, so writers may run side by sid
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache, partial
 from operator import attrgetter
 
 from django.db import connections, models
@@ -35,6 +37,21 @@ PLAIN = {
     models.SmallIntegerField,
     models.TextField,
 }
+
+
+PREPARATION = ("get_prep_value", "get_db_prep_value", "get_db_prep_save")
+
+
+@cache
+def _stored_as_is(field: models.Field) -> bool:
+    """Whether PostgreSQL's COPY takes the field's value as it is: a PLAIN field, or one that
+    prepares its value exactly as the PLAIN field it extends (it may still derive the value
+    in `pre_save`)."""
+    kind = type(field)
+    base = next((k for k in kind.__mro__ if k in PLAIN), None)
+    return base is not None and all(
+        getattr(kind, name) is getattr(base, name) for name in PREPARATION
+    )
 
 
 class BulkWriter:
@@ -71,7 +88,7 @@ class BulkWriter:
         self.reserve_ids(model, objs)
         fields = model._meta.concrete_fields
         columns = [f.column for f in fields]
-        getters = [self._getter(f) for f in fields]
+        getters = [self._getter(f, objs[0]) for f in fields]
         rows = (self._row(obj, getters) for obj in objs)
         if self.postgres:
             self._copy(model._meta.db_table, columns, rows)
@@ -92,7 +109,7 @@ class BulkWriter:
     def preparer(self, field: models.Field) -> Callable[[object], object] | None:
         """How to turn a Python value of `field` into what the database stores, as `save()`
         would after `pre_save`; None when the value is stored as it is."""
-        if self.postgres and type(field) in PLAIN:
+        if self.postgres and _stored_as_is(field):
             return None
         connection = self.connection
 
@@ -101,12 +118,24 @@ class BulkWriter:
 
         return prepared
 
-    def _getter(self, field: models.Field) -> Callable[[models.Model], object]:
-        """How to read the value to store: as it is, or prepared as `save()` would."""
-        auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        if self.postgres and type(field) in PLAIN and not auto:
-            return attrgetter(field.attname)
+    def _getter(self, field: models.Field, first: models.Model) -> Callable[[models.Model], object]:
+        """How to read the value to store: as it is, or prepared as `save()` would. An
+        automatic timestamp is taken once for the whole write (from the first object)."""
         connection = self.connection
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = field.pre_save(first, True)
+            stored = value if self.postgres else field.get_db_prep_save(value, connection)
+            attname = field.attname
+
+            def stamped(obj):
+                setattr(obj, attname, value)
+                return stored
+
+            return stamped
+        if self.postgres and type(field) in PLAIN:
+            return attrgetter(field.attname)
+        if self.postgres and _stored_as_is(field):
+            return partial(field.pre_save, add=True)  # a derived value, such as a blind index
 
         def prepared(obj):
             return field.get_db_prep_save(field.pre_save(obj, True), connection)

@@ -150,7 +150,9 @@ def test_the_bulk_writer_stores_what_save_would(unit, collector1):
     assert Person.objects.get(id_number="11010519491231002X") == stored
     assert Household.objects.get(pk=household.pk).head == stored
     assert Household.objects.get(phone="13800000001").tags == ["dibao"]
-    assert stored.created_at is not None
+    assert stored.created_at is not None and stored.created_at == person.created_at
+    assert stored.id_number_hash == crypto.blind_index("11010519491231002X")
+    assert stored.phone_hash == person.phone_hash == crypto.blind_index("13800000002")
 
 
 @pytest.mark.django_db(transaction=True)
