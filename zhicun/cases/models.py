@@ -362,6 +362,21 @@ class Case(models.Model):
                 condition=Q(state__in=["accepted", "in_progress"], light__in=["green", "yellow"]),
             ),
             models.Index(fields=["state", "responsible_code"], name="case_state_unit"),
+            # The board and the open lists: open cases arising or handled below a unit (a
+            # code-prefix LIKE), a township's few hundred without reading every open case of
+            # the city.
+            models.Index(
+                fields=["origin_code"],
+                name="case_open_origin",
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(state__in=[s.value for s in OPEN]),
+            ),
+            models.Index(
+                fields=["responsible_code"],
+                name="case_open_responsible",
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(state__in=[s.value for s in OPEN]),
+            ),
             models.Index(fields=["reported_at"], name="case_reported_at"),
         ]
 
