@@ -16,6 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from zhicun.accounts.decorators import check_perm
 from zhicun.audit.context import current_origin
 from zhicun.audit.services import Entry, audit_append, audit_record, diff
+from zhicun.lib.collector import collector_paused
 from zhicun.lib.masking import mask_id_number
 from zhicun.lib.pinyin import keys as pinyin_keys
 from zhicun.ops.bulk import BulkWriter
@@ -622,6 +623,7 @@ def _new_household(
 # --- services ---------------------------------------------------------------------------------
 
 
+@collector_paused()
 def import_preview(
     *, by, unit: Unit, file_name: str, data: bytes, on_existing: str
 ) -> tuple[ImportBatch, Plan | None]:
@@ -700,6 +702,7 @@ class _Failed(Exception):
     pass
 
 
+@collector_paused()
 def import_commit(*, by, batch: ImportBatch) -> ImportBatch:
     """Write a previewed file: re-checked under lock, then all rows in one transaction or none."""
     check_perm(by, IMPORT, batch.unit.code)
