@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhicun.accounts.decorators import require_perm
 from zhicun.audit.services import audit_record
+from zhicun.lib.masking import mask_id_number, mask_phone
 from zhicun.lib.urls import row_url
 from zhicun.registry import coverage, stats
 from zhicun.registry.choices import MoveKind
@@ -81,9 +82,13 @@ def _days(request, default: int) -> tuple[int, str]:
     return form.cleaned_data["days"] or default, ""
 
 
-def _page(request, qs, param: str = "page"):
-    """One COUNT and one page query: the paginator caches its count for the whole page."""
-    return Paginator(qs, PER_PAGE).get_page(request.GET.get(param))
+def _page(request, qs, param: str = "page", *, counted=None):
+    """One COUNT and one page query: the paginator caches its count for the whole page.
+    `counted`: the same rows as `qs` without the joins only its columns need, to count those."""
+    paginator = Paginator(qs, PER_PAGE)
+    if counted is not None:
+        paginator.count = counted.count()
+    return paginator.get_page(request.GET.get(param))
 
 
 # Search and lookup ---------------------------------------------------------------------------
@@ -98,9 +103,9 @@ def search(request):
     if form.is_valid():
         if form.cleaned_data.get("unit"):
             unit = _unit(user, form.cleaned_data["unit"])
-        qs = qs.select_related("hamlet", "household").only(*RESULT_FIELDS)
-        qs = qs.order_by("hamlet__code", "household__number", "relation", "birth_date", "pk")
-        page = _page(request, qs)
+        rows = qs.values(*RESULT_FIELDS, **RESULT_JOINED)
+        rows = rows.order_by("hamlet__code", "household__number", "relation", "birth_date", "pk")
+        page = _page(request, rows, counted=qs)
     context = {
         "form": form,
         "page": page,
@@ -126,8 +131,11 @@ def search(request):
     return render(request, "registry/search/search.html", context)
 
 
-# The columns a row of the results shows.
+# The columns a row of the results shows, read as plain values (no model instances): the
+# person's own and, from the joins, the hamlet's name and the household's number.
 RESULT_FIELDS = (
+    "pk",
+    "household_id",
     "name",
     "sex",
     "birth_date",
@@ -135,9 +143,8 @@ RESULT_FIELDS = (
     "residence",
     "id_number",
     "phone",
-    "hamlet__name",
-    "household__number",
 )
+RESULT_JOINED = {"hamlet_name": F("hamlet__name"), "household_number": F("household__number")}
 
 
 def _result_rows(page) -> list[dict]:
@@ -148,17 +155,17 @@ def _result_rows(page) -> list[dict]:
     residence = dict(Person._meta.get_field("residence").flatchoices)
     return [
         {
-            "url": row_url("registry:person", p.pk),
-            "household_url": row_url("registry:household", p.household_id),
-            "name": p.name,
-            "is_head": p.is_head,
-            "sex": sex.get(p.sex, p.sex),
-            "age": age_on(p.birth_date, today),
-            "masked_id": p.masked_id,
-            "masked_phone": p.masked_phone,
-            "hamlet": p.hamlet.name,
-            "household": p.household.number,
-            "residence": residence.get(p.residence, p.residence),
+            "url": row_url("registry:person", p["pk"]),
+            "household_url": row_url("registry:household", p["household_id"]),
+            "name": p["name"],
+            "is_head": p["relation"] == "02",  # 户主
+            "sex": sex.get(p["sex"], p["sex"]),
+            "age": age_on(p["birth_date"], today),
+            "masked_id": mask_id_number(p["id_number"]),
+            "masked_phone": mask_phone(p["phone"]),
+            "hamlet": p["hamlet_name"],
+            "household": p["household_number"],
+            "residence": residence.get(p["residence"], p["residence"]),
         }
         for p in page
     ]

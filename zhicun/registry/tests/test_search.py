@@ -225,6 +225,22 @@ def test_it_paginates_with_one_count(login, dashihao, unit, django_assert_max_nu
     assert "COUNT(" in persons[0].upper() and "OFFSET 20" in persons[1].upper()
 
 
+def test_it_counts_without_the_household_and_reads_only_the_shown_columns(
+    people, login, dashihao, django_assert_max_num_queries
+):
+    client = login(dashihao)
+    client.get("/registry/search/")  # warm the session
+    with django_assert_max_num_queries(15) as ctx:
+        r = client.get("/registry/search/", {"sex": "2"})
+    assert "共 2 人" in r.content.decode()
+    persons = [q["sql"] for q in ctx.captured_queries if 'FROM "registry_person"' in q["sql"]]
+    assert len(persons) == 2 and "COUNT(" in persons[0].upper()
+    assert 'JOIN "registry_household"' not in persons[0]
+    assert '"registry_household"."number"' in persons[1] and '"units_unit"."name"' in persons[1]
+    for unshown in ("notes", "employer", "name_pinyin"):
+        assert f'"registry_person"."{unshown}"' not in persons[1]
+
+
 def test_an_outsider_sees_no_one_and_no_count(people, login, xiaoshihao):
     client = login(xiaoshihao)
     r = client.get("/registry/search/", {"q": "zs"})
