@@ -246,10 +246,10 @@ def filter_persons(user, params, *, today: datetime.date | None = None):
     return apply_filters(qs, data, today=today), form
 
 
-def unit_choices(user) -> list[Unit]:
-    """Units offered in the search's area picker: the user's scope down to hamlets (with just
-    what the picker shows, read for every page)."""
-    units = Unit.objects.in_scope(user).only("code", "name", "kind")
+def unit_choices(user) -> list[dict]:
+    """Units offered in the search's area picker: the user's scope down to hamlets, each just
+    the code, name and kind the picker shows (read for every page, so not as model instances)."""
+    units = Unit.objects.in_scope(user).values("code", "name", "kind")
     return list(units.order_by("code")[:500])
 
 

@@ -60,3 +60,77 @@ def test_choice_states_lists_model_choices_as_the_select_does(data):
     for name in ("category", "urgency"):
         states = [(v, str(label), chosen) for v, label, chosen in choice_states(form[name])]
         assert len(states) > 1 and states == _options(str(form[name])), name
+
+
+def _boxes(html: str) -> list[tuple[str, str, bool]]:
+    box = r'<input type="checkbox" name="(\w+)" value="([^"]*)"[^>]*?( checked)?>'
+    found = re.findall(box, html)
+    return [(name, value, bool(chosen)) for name, value, chosen in found]
+
+
+@pytest.mark.parametrize(
+    "data", [None, "residence=dead&group=disabled&group=wubao", "ethnicity=01&ethnicity=03&sex=2"]
+)
+def test_search_field_offers_what_each_widget_offers(data):
+    from zhicun.registry.templatetags.inputs import search_field
+
+    form = PersonFilterForm(QueryDict(data) if data else None)
+    for name, field in form.fields.items():
+        html = search_field(form[name])
+        assert f">{field.label}</" in html, name
+        widget = str(form[name])
+        if form[name].widget_type == "checkboxselectmultiple":
+            assert _boxes(html) == _boxes(widget) and _boxes(html), name
+        elif form[name].widget_type in ("select", "selectmultiple"):
+            assert _options(html) == _options(widget) and _options(html), name
+        else:
+            assert input_tag(form[name]) in html, name
+
+
+def test_search_field_escapes_values_and_lists_errors():
+    from zhicun.registry.templatetags.inputs import search_field
+
+    form = PersonFilterForm(QueryDict("q=<b>&age_min=x&ethnicity=zz"))
+    assert not form.is_valid()
+    assert 'value="&lt;b&gt;"' in search_field(form["q"])
+    assert "最小年龄：" in search_field(form["age_min"])
+    assert "text-danger" in search_field(form["ethnicity"])
+    assert "text-danger" not in search_field(form["sex"])
+
+
+def test_rows_and_area_options_are_escaped():
+    from zhicun.registry.templatetags.search_rows import (
+        person_cards,
+        person_table_rows,
+        unit_options,
+    )
+
+    row = {
+        "url": "/registry/persons/1/",
+        "household_url": "/registry/households/2/",
+        "name": '<b>"王&五"</b>',
+        "is_head": True,
+        "sex": "男",
+        "age": 36,
+        "masked_id": "150902********1234",
+        "masked_phone": "138****5678",
+        "hamlet": "一组",
+        "household": "0001",
+        "residence": "常住",
+    }
+    for html in (person_cards([row]), person_table_rows([row])):
+        assert "&lt;b&gt;&quot;王&amp;五&quot;&lt;/b&gt;" in html and "<b>" not in html
+        assert "户主" in html and "150902********1234" in html
+    assert '<a href="/registry/persons/1/">' in person_table_rows([row])
+    none = "没有符合条件的人员"
+    assert none in person_cards([]) and none in person_table_rows([])
+    units = [
+        {"code": "150902200201", "name": "大十号村", "kind": "village"},
+        {"code": "150902200201001", "name": "<一>网格", "kind": "grid"},
+        {"code": "150902200201001001", "name": "一组", "kind": "hamlet"},
+    ]
+    options = unit_options(units, "150902200201001")
+    assert '<option value="150902200201">大十号村</option>' in options
+    assert '<option value="150902200201001" selected>　&lt;一&gt;网格</option>' in options
+    assert '<option value="150902200201001001">　　一组</option>' in options
+    assert " selected" not in unit_options(units, None)
