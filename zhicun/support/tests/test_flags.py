@@ -69,3 +69,28 @@ def test_it_keeps_flags_inside_scope(
     card(outsider_household, 2026, 100, xiaoshihao)
     assert IncomeCard.objects.in_scope(dashihao).flagged().count() == 1
     assert IncomeCard.objects.in_scope(xiaoshihao).flagged().get().household == outsider_household
+
+
+def test_it_selects_exactly_the_cards_whose_flags_are_set(unit, dashihao, thresholds):
+    from zhicun.demo.district import HAMLET_A
+    from zhicun.registry.tests import factories
+
+    # (2025, 2026) per-capita yuan; None: no card that year.
+    histories = {
+        "低于标准": (None, 7_000),
+        "大幅下降": (20_000, 13_000),
+        "两者皆是": (10_000, 5_000),
+        "正常": (10_000, 9_000),
+        "去年为零": (0, 8_000),
+    }
+    for name, years in histories.items():
+        h = factories.household(unit(HAMLET_A), head_name=name)
+        for year, yuan in zip((2025, 2026), years, strict=True):
+            if yuan is not None:
+                card(h, year, yuan, dashihao)
+    flags = IncomeCard.objects.with_flags().select_related("household__head")
+    expected = {(c.household.head.name, c.year) for c in flags if c.below or c.dropped}
+    flagged = IncomeCard.objects.flagged().select_related("household__head")
+    assert {(c.household.head.name, c.year) for c in flagged} == expected
+    below_last_year = ("去年为零", 2025)  # its 2026 card, after a year at zero, is not flagged
+    assert expected == {("低于标准", 2026), ("大幅下降", 2026), ("两者皆是", 2026), below_last_year}
