@@ -27,8 +27,14 @@ def _around(name: str, urlconf: str, script_prefix: str) -> tuple[str, str]:
 
 def row_url(name: str, arg) -> str:
     """`reverse(name, args=[arg])` for a URL whose only argument is a number or a code."""
+    return row_urls(name)(arg)
+
+
+def row_urls(name: str):
+    """`row_url` for the rows of one page: the URL configuration and script prefix (each a
+    context-local look-up) read once, then each row's URL is a string concatenation."""
     head, tail = _around(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    return head + quote(str(arg), safe=_SAFE) + tail
+    return lambda arg: head + quote(str(arg), safe=_SAFE) + tail
 
 
 @cache

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from zhicun.accounts.decorators import require_perm
 from zhicun.audit.services import audit_record
 from zhicun.lib.masking import mask_id_number, mask_phone
-from zhicun.lib.urls import row_url
+from zhicun.lib.urls import row_urls
 from zhicun.registry import coverage, stats
 from zhicun.registry.choices import MoveKind
 from zhicun.registry.excel.export import EXPORT
@@ -153,10 +153,11 @@ def _result_rows(page) -> list[dict]:
     today = timezone.localdate()
     sex = dict(Person._meta.get_field("sex").flatchoices)
     residence = dict(Person._meta.get_field("residence").flatchoices)
+    person_url, household_url = row_urls("registry:person"), row_urls("registry:household")
     return [
         {
-            "url": row_url("registry:person", p["pk"]),
-            "household_url": row_url("registry:household", p["household_id"]),
+            "url": person_url(p["pk"]),
+            "household_url": household_url(p["household_id"]),
             "name": p["name"],
             "is_head": p["relation"] == "02",  # 户主
             "sex": sex.get(p["sex"], p["sex"]),

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from zhicun.lib.urls import fixed_url, row_url
+from zhicun.lib.urls import fixed_url, row_url, row_urls
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,10 @@ def test_it_gives_what_reverse_gives_for_a_url_without_arguments():
         assert fixed_url("registry:search") == "/zhicun/registry/search/"
     finally:
         set_script_prefix("/")
+
+
+def test_a_page_of_rows_reads_the_prefix_once_and_gives_what_reverse_gives():
+    person = row_urls("registry:person")
+    assert [person(pk) for pk in (1, 22, 333)] == [
+        reverse("registry:person", args=[pk]) for pk in (1, 22, 333)
+    ]

@@ -134,3 +134,11 @@ def test_rows_and_area_options_are_escaped():
     assert '<option value="150902200201001" selected>　&lt;一&gt;网格</option>' in options
     assert '<option value="150902200201001001">　　一组</option>' in options
     assert " selected" not in unit_options(units, None)
+
+
+def test_link_gives_what_the_url_tag_gives():
+    from django.template import Context, Template
+
+    source = "{% load links %}{% link 'registry:lookup' %} {% url 'registry:lookup' %}"
+    ours, django_s = Template(source).render(Context()).split()
+    assert ours == django_s == "/registry/lookup/"
