@@ -14,7 +14,11 @@ GENESIS = "0" * 64
 # The canonical form is compact JSON with sorted keys and unescaped non-ASCII text. It is built
 # field by field below, in the sorted order of its keys, so that an event's details (the only
 # large part) are serialised once and the same text can be stored as the row's details.
-_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+# No circular-reference bookkeeping: details are plain data (a cycle would still fail, by
+# recursion), and skipping it makes each container cheaper to encode.
+_encode = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False
+).encode
 _string = json.encoder.encode_basestring  # the C encoder's own string quoting
 
 
