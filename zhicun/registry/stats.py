@@ -191,7 +191,10 @@ def labour_employment(persons: QuerySet) -> list[dict]:
 
 
 def _employment_label(code: str) -> str:
-    return Employment(code).label if code in Employment.values else code
+    return _EMPLOYMENT_LABELS.get(code, code)
+
+
+_EMPLOYMENT_LABELS = dict(Employment.choices)
 
 
 def by_group(persons: QuerySet) -> list[dict]:
@@ -303,10 +306,10 @@ def person_overview(
     place = persons.order_by().annotate(
         child=_child(prefix_length), tags=ExpressionWrapper(F("groups"), CharField())
     )
-    person = persons.order_by().annotate(band=age_band(today))
     if one_pass and connections[persons.db].vendor == "postgresql":
         by_place, by_person = _grouping_sets(place.annotate(band=age_band(today)))
     else:
+        person = persons.order_by().annotate(band=age_band(today))
         party = Count("pk", filter=_REGISTERED & Q(political__in=PARTY))
         by_place = (
             place.values(*PLACE_COLUMNS)
@@ -320,13 +323,14 @@ def person_overview(
         )
     totals = {"persons": 0, "persons_living": 0, "party": 0}
     group_totals = dict.fromkeys(SpecialGroup.values, 0)
+    needles = [(g, f"{SEP}{g}{SEP}") for g in group_totals]
     children: dict[str, dict] = {}
     for child, tags, total, living, party in by_place:
         totals["persons"] += total
         totals["persons_living"] += living
         totals["party"] += party
-        for g in group_totals:
-            if f"{SEP}{g}{SEP}" in tags:
+        for g, needle in needles:
+            if needle in tags:
                 group_totals[g] += total
         if prefix_length:
             counts = children.setdefault(child, {"persons": 0, "persons_living": 0})
