@@ -9,6 +9,7 @@ a handful of aggregate queries whose number does not grow with the number of vil
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from urllib.parse import quote_plus
 
 from django.apps import apps
@@ -44,13 +45,22 @@ OLDEST_OVERDUE = 8
 def url(name: str, *args, **params) -> str:
     """A list URL with its GET parameters (as urlencode writes them); a list value repeats its
     parameter. A dashboard writes about two hundred of them."""
+    return _with_query(path(name, *args), params)
+
+
+def links(name: str, *args) -> Callable[..., str]:
+    """`url(name, *args, **params)` for a list linked to many times: its path reversed once."""
+    base = path(name, *args)
+    return lambda **params: _with_query(base, params)
+
+
+def _with_query(base: str, params: dict) -> str:
     query = "&".join(
         f"{_quoted(key)}={_quoted(str(v))}"
         for key, value in params.items()
         for v in (value if isinstance(value, (list, tuple)) else [value])
         if v not in (None, "")
     )
-    base = path(name, *args)
     return f"{base}?{query}" if query else base
 
 
@@ -110,12 +120,9 @@ def child_units(unit: Unit) -> tuple[int | None, list[Unit]]:
 # Population ------------------------------------------------------------------------------------
 
 
-def _search(code: str, **params) -> str:
-    return url("registry:search", unit=code, **params)
-
-
 def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -> dict:
     code = unit.code
+    search = links("registry:search")
     persons = filter_persons(user, {"unit": code}, today=today)[0]
     households = Household.objects.in_scope_below(user, code)
     # A couple of GROUP BYs over the persons and one over the households give every figure
@@ -127,9 +134,12 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
     cov = homes["coverage"]
     coverage_url = url("registry:coverage", unit=code, days=coverage.DEFAULT_DAYS)
     figures = [
-        figure("persons", "户籍人口", totals["persons"], _search(code), "人"),
+        figure("persons", "户籍人口", totals["persons"], search(unit=code), "人"),
         figure(
-            "persons_living", "常住人口", totals["persons_living"], _search(code, residence=LIVING)
+            "persons_living",
+            "常住人口",
+            totals["persons_living"],
+            search(unit=code, residence=LIVING),
         ),
         figure(
             "households", "户籍户数", totals["households"], url("registry:households", unit=code)
@@ -151,12 +161,12 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
                 "label": row["label"],
                 "male": row["male"],
                 "female": row["female"],
-                "male_url": _search(code, sex="1", age_min=lo, age_max=hi),
-                "female_url": _search(code, sex="2", age_min=lo, age_max=hi),
+                "male_url": search(unit=code, sex="1", age_min=lo, age_max=hi),
+                "female_url": search(unit=code, sex="2", age_min=lo, age_max=hi),
             }
         )
     groups = [
-        figure(g["code"], g["label"], g["total"], _search(code, group=g["code"]), "人")
+        figure(g["code"], g["label"], g["total"], search(unit=code, group=g["code"]), "人")
         for g in people["groups"]
     ]
     employment = people["employment"]
@@ -165,7 +175,7 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
             "labour",
             "劳动力",
             sum(r["total"] for r in employment),
-            _search(code, labour=stats.LABOUR_FORCE),
+            search(unit=code, labour=stats.LABOUR_FORCE),
             "人",
         )
     ] + [
@@ -173,7 +183,7 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
             f"employment_{r['code']}",
             r["label"],
             r["total"],
-            _search(code, labour=stats.LABOUR_FORCE, employment=r["code"]),
+            search(unit=code, labour=stats.LABOUR_FORCE, employment=r["code"]),
             "人",
         )
         for r in employment
@@ -185,7 +195,7 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
             r["code"],
             f"近{FLOATING_DAYS}天{r['label']}",
             r["total"],
-            _search(code, moved=r["code"], moved_since=moved_since.isoformat()),
+            search(unit=code, moved=r["code"], moved_since=moved_since.isoformat()),
             "人",
         )
         for r in stats.floating(persons, today, FLOATING_DAYS)
@@ -202,9 +212,9 @@ def population(user, unit: Unit, children: list[Unit], prefix, today: dt.date) -
                     "name": child.name,
                     "url": path("dashboard:unit", child.code),
                     "persons": counts["persons"],
-                    "persons_url": _search(child.code),
+                    "persons_url": search(unit=child.code),
                     "persons_living": counts["persons_living"],
-                    "persons_living_url": _search(child.code, residence=LIVING),
+                    "persons_living_url": search(unit=child.code, residence=LIVING),
                     "households": homes_there["households"],
                     "coverage": coverage.rate(seen["visited"], seen["total"]),
                     "coverage_url": url(
@@ -344,6 +354,7 @@ def _rates(counts: dict) -> dict:
 
 def cases(user, unit: Unit, children: list[Unit], prefix, today: dt.date, now) -> dict:
     code = unit.code
+    case_list = links("cases:list")
     start, end = case_period(today)
     period = {"start": start.isoformat(), "end": end.isoformat()}
     board = "cases:board" if user.can("case.supervise", code) else "cases:list"
@@ -370,14 +381,14 @@ def cases(user, unit: Unit, children: list[Unit], prefix, today: dt.date, now) -
     total["rates"] = _rates(total)
 
     def metric(key: str, **extra) -> str:
-        return url("cases:list", unit=code, metric=key, **period, **extra)
+        return case_list(unit=code, metric=key, **period, **extra)
 
     figures = [
         figure(
             "accepted_today",
             "今日受理",
             accepted_today,
-            url("cases:list", unit=code, metric="accepted", start=today, end=today),
+            case_list(unit=code, metric="accepted", start=today, end=today),
             "件",
         ),
         figure("open", "未办结", counts["open"], url(board, unit=code, **state), "件"),
@@ -421,7 +432,7 @@ def cases(user, unit: Unit, children: list[Unit], prefix, today: dt.date, now) -
                 "on_time_rate": shares["on_time_rate"],
                 "satisfaction_rate": shares["satisfaction_rate"],
                 "overdue_open": counts["overdue_open"],
-                "overdue_url": url("cases:list", unit=child, metric="overdue_open", **period),
+                "overdue_url": case_list(unit=child, metric="overdue_open", **period),
                 "indicators_url": url("cases:indicators", unit=child, **period),
             }
         )
@@ -455,11 +466,9 @@ def cases(user, unit: Unit, children: list[Unit], prefix, today: dt.date, now) -
             {
                 "label": f"{month.year}年{month.month}月",
                 "accepted": row["accepted"],
-                "accepted_url": url(
-                    "cases:list", unit=code, metric="accepted", start=month, end=last
-                ),
+                "accepted_url": case_list(unit=code, metric="accepted", start=month, end=last),
                 "closed": row["closed"],
-                "closed_url": url("cases:list", unit=code, metric="closed", start=month, end=last),
+                "closed_url": case_list(unit=code, metric="closed", start=month, end=last),
             }
         )
     oldest = [
