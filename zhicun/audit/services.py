@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
@@ -50,7 +50,8 @@ def audit_record(
 @dataclass(slots=True)
 class Entry:
     """An event to append without building a model instance for it (large imports write one
-    per record): the fields the chain covers, and what `audit_append` fills in."""
+    per record): the fields the chain covers, and what `audit_append` fills in. Its details
+    are serialised when it is made, wherever that happens to be cheapest for the caller."""
 
     actor_id: int | None
     actor_name: str
@@ -67,6 +68,10 @@ class Entry:
     prev_hash: str = ""
     hash: str = ""
     pk: int | None = None
+    text: str = field(init=False, default="")  # the details as chain.dumps gives them
+
+    def __post_init__(self):
+        self.text = chain.dumps(self.details)
 
 
 # The columns `audit_append` writes, read from each event by these names: the same for a model
@@ -95,7 +100,7 @@ def audit_append(events: Sequence[AuditEvent | Entry]) -> None:
         event.at = timezone.now()
         event.prev_hash = last
         # Serialised once: the same text is sealed into the chain and stored as the details.
-        text = chain.dumps(event.details)
+        text = event.text if type(event) is Entry else chain.dumps(event.details)
         event.hash = last = chain.seal(last, event, text, secret)
         texts.append(text)
     if len(events) == 1 and isinstance(events[0], AuditEvent):
@@ -112,8 +117,8 @@ def _write(events, texts: list[str]) -> None:
     writer.reserve_ids(AuditEvent, events)
     prepare = [
         (i, p)
-        for i, field in enumerate(FIELDS)
-        if i != DETAILS and (p := writer.preparer(field)) is not None
+        for i, f in enumerate(FIELDS)
+        if i != DETAILS and (p := writer.preparer(f)) is not None
     ]
 
     def rows():

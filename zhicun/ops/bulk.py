@@ -81,9 +81,20 @@ class BulkWriter:
         for obj, pk_value in zip(todo, ids, strict=True):
             obj.pk = pk_value
 
-    def write(self, model: type[models.Model], objs: Sequence[models.Model]) -> int:
-        """Insert `objs` (ids reserved if missing) in the current transaction."""
+    def write(
+        self,
+        model: type[models.Model],
+        objs: Sequence[models.Model],
+        meanwhile: Callable[[], None] | None = None,
+    ) -> int:
+        """Insert `objs` (ids reserved if missing) in the current transaction.
+
+        `meanwhile` runs once every row is sent and before the database has stored them all: on
+        PostgreSQL the work it does (no queries: the connection is busy) overlaps the
+        database's."""
         if not objs:
+            if meanwhile is not None:
+                meanwhile()
             return 0
         self.reserve_ids(model, objs)
         fields = model._meta.concrete_fields
@@ -91,9 +102,9 @@ class BulkWriter:
         getters = [self._getter(f, objs[0]) for f in fields]
         rows = (self._row(obj, getters) for obj in objs)
         if self.postgres:
-            self._copy(model._meta.db_table, columns, rows)
+            self._copy(model._meta.db_table, columns, rows, meanwhile)
         else:
-            self._insert(model._meta.db_table, columns, rows)
+            self._insert(model._meta.db_table, columns, rows, meanwhile)
         return len(objs)
 
     def write_rows(
@@ -102,9 +113,9 @@ class BulkWriter:
         """Insert rows of values already as the database stores them (see `preparer`), in the
         order of `columns`, in the current transaction. Ids are the caller's."""
         if self.postgres:
-            self._copy(model._meta.db_table, list(columns), rows)
+            self._copy(model._meta.db_table, list(columns), rows, None)
         else:
-            self._insert(model._meta.db_table, list(columns), rows)
+            self._insert(model._meta.db_table, list(columns), rows, None)
 
     def preparer(self, field: models.Field) -> Callable[[object], object] | None:
         """How to turn a Python value of `field` into what the database stores, as `save()`
@@ -146,17 +157,24 @@ class BulkWriter:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
         return [get(obj) for get in getters]
 
-    def _copy(self, table: str, columns: list[str], rows: Iterable[list]) -> None:
+    def _copy(self, table: str, columns: list[str], rows: Iterable[list], meanwhile) -> None:
         from psycopg import sql
+        from psycopg.copy import QueuedLibpqWriter
 
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
-        with self.connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
+        with self.connection.cursor() as cursor:
+            # The queued writer sends from a thread of its own, so this one formats the rows
+            # and then does `meanwhile` while the server is still reading them.
+            writer = QueuedLibpqWriter(cursor.cursor)
+            with cursor.cursor.copy(statement, writer=writer) as copy:
+                for row in rows:
+                    copy.write_row(row)
+                if meanwhile is not None:
+                    meanwhile()
 
-    def _insert(self, table: str, columns: list[str], rows: Iterable[list]) -> None:
+    def _insert(self, table: str, columns: list[str], rows: Iterable[list], meanwhile) -> None:
         qn = self.connection.ops.quote_name
         statement = (
             f"INSERT INTO {qn(table)} ({', '.join(map(qn, columns))}) "  # noqa: S608  # nosec B608
@@ -171,3 +189,5 @@ class BulkWriter:
                     batch = []
             if batch:
                 cursor.executemany(statement, batch)
+        if meanwhile is not None:
+            meanwhile()

@@ -779,7 +779,8 @@ def _write(by, batch: ImportBatch, plan: Plan) -> None:
         },
     )
     # Appending to the hash chain locks its head until the commit, so the history follows each
-    # batch of new records as it is written: no more than a batch is ever held in memory.
+    # batch of new records as it is written: no more than a batch is ever held in memory. The
+    # batch's history rows are made while the database is still storing its records.
     history = _History(by, note, batch)
     writer = BulkWriter()
     make_person = _Instances(Person)
@@ -798,13 +799,17 @@ def _write(by, batch: ImportBatch, plan: Plan) -> None:
         for person, head in zip(persons, heads, strict=True):
             if head:
                 person.household.head = person
+
+        def record(households=households, persons=persons):
+            for household in households:
+                history.add(household, "create", {})
+            for person in persons:
+                history.add(person, "create", {})
+
         with writer.connection.wrap_database_errors:
             writer.write(Household, households)
-            writer.write(Person, persons)
-        for household in households:
-            history.add(household, "create", {})
-        for person in persons:
-            history.add(person, "create", {})
+            writer.write(Person, persons, meanwhile=record)
+        history.flush()
         for new in group:
             new.fields = {}  # written: let go of the values as the import goes
 
@@ -831,8 +836,10 @@ def _write(by, batch: ImportBatch, plan: Plan) -> None:
         )
     for person, before, _changed in plan.person_updates:
         history.add(person, "update", before)
+        history.flush(WRITE_BATCH)
     for household, before, _changed in plan.household_updates:
         history.add(household, "update", before)
+        history.flush(WRITE_BATCH)
     history.flush()
 
 
@@ -905,6 +912,7 @@ class _History:
         self.events: list[Entry] = []
 
     def add(self, obj, action: str, before: dict) -> None:
+        """One record's history row, kept for `flush` (no queries: a COPY may be under way)."""
         changes = diff(before, obj.to_dict(), masked=obj.SENSITIVE)
         self.events.append(
             Entry(
@@ -917,9 +925,9 @@ class _History:
                 **self.common,
             )
         )
-        if len(self.events) >= WRITE_BATCH:
-            self.flush()
 
-    def flush(self) -> None:
-        audit_append(self.events)
-        self.events = []
+    def flush(self, at_least: int = 1) -> None:
+        """Append the rows kept so far to the chain, once there are `at_least` of them."""
+        if len(self.events) >= at_least:
+            audit_append(self.events)
+            self.events = []
