@@ -87,7 +87,7 @@ def _table_rows(qs, *annotations: str):
     their category and unit costs more to build and to read in the template than it shows).
     The unit's name is looked up for the rows of the page only: joining the units would have
     PostgreSQL hash every unit of the city first."""
-    unit_name = Unit.objects.filter(pk=OuterRef("responsible_unit_id")).values("name")
+    unit_name = Unit.objects.filter(pk=OuterRef("responsible_unit_id")).order_by().values("name")
     return qs.values(
         *annotations,
         "number",
