@@ -48,7 +48,11 @@ class User(AbstractUser):
 
     @cached_property
     def post_list(self) -> list["Post"]:
-        return list(self.posts.filter(active=True).select_related("unit").order_by("unit__code"))
+        # In unit-code order, sorted here: a user's few posts sort in microseconds, while
+        # ordering by the joined unit's code made this query, read on nearly every request,
+        # a fifth dearer to build.
+        posts = self.posts.filter(active=True).select_related("unit")
+        return sorted(posts, key=lambda p: p.unit.code)
 
     @cached_property
     def roles(self) -> frozenset[str]:

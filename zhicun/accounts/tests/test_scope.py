@@ -63,3 +63,15 @@ def test_permissions_apply_at_the_post_unit_and_below(collector1, grid1):
     assert not collector1.can("registry.edit", hamlet_b)
     assert grid1.can("registry.edit", hamlet_b)
     assert not grid1.can("registry.edit", GRID2 + "001")
+
+
+def test_a_users_posts_are_read_in_unit_code_order(baocun):
+    from zhicun.accounts.models import Post, User
+    from zhicun.accounts.roles import Role
+
+    # A post added after the others, at a unit whose code sorts first.
+    Post.objects.create(user=baocun, role=Role.COMMAND, unit=Unit.objects.get(code=MALIANQU))
+    user = User.objects.get(pk=baocun.pk)
+    listed = [p.unit.code for p in user.post_list]
+    assert listed == sorted(listed) and listed[0] == MALIANQU and len(listed) >= 3
+    assert all(p.user is user for p in user.post_list)
