@@ -292,26 +292,37 @@ def analyse(
 def _read_rows(table: Table, plan: Plan) -> list[Row]:
     """Parse every cell; consumes table.rows, letting go of each raw row once parsed."""
     required = [c for c in COLUMNS if c.required]
-    columns = [(index, column, {}) for index, column in table.columns.items()]
+    columns = [
+        (index, column, {}, column.level == HOUSEHOLD, column.key)
+        for index, column in table.columns.items()
+    ]
     rows: list[Row] = []
     raw_rows = table.rows
     for i, (number, cells) in enumerate(raw_rows):
         raw_rows[i] = None
         row = Row(number)
+        household, person = row.household, row.person
         failed: set[Column] = set()
-        for index, column, seen in columns:
-            raw = cells[index] if index < len(cells) else None
+        width = len(cells)
+        for index, column, seen, of_household, key in columns:
+            raw = cells[index] if index < width else None
             if raw is None:
                 continue
-            value, message = _parse_cell(column, raw, seen)
+            # A text parsed before (most cells: 民族, 与户主关系 …) is looked up right here.
+            found = seen.get(raw) if type(raw) is str else None
+            if found is None:
+                value, message = _parse_cell(column, raw, seen)
+            else:
+                value, message = found
+                if type(value) is list:
+                    value = list(value)
             if message:
                 plan.error(number, column.header, message, column.show(raw))
                 failed.add(column)
                 row.bad = True
                 continue
             if value is not None:
-                target = row.household if column.level == HOUSEHOLD else row.person
-                target[column.key] = value
+                (household if of_household else person)[key] = value
         if row.person.get("notes") == EXAMPLE_NOTE:
             continue
         for column in required:
