@@ -151,19 +151,26 @@ def diff(
     """Field-by-field old → new, with sensitive fields passed through their masking function."""
     masked = masked or {}
     changes = {}
-    for key in sorted(old.keys() | new.keys()):
-        before, after = old.get(key), new.get(key)
+    # A new record (nothing before) has only its own fields: no union of keys to build.
+    keys = sorted(old.keys() | new.keys()) if old else sorted(new)
+    old_get, new_get, mask_get = old.get, new.get, masked.get
+    for key in keys:
+        before, after = old_get(key), new_get(key)
         if before == after:
             continue
-        if key in masked:
-            before, after = masked[key](before), masked[key](after)
+        mask = mask_get(key)
+        if mask is not None:
+            before, after = mask(before), mask(after)
         # Most values are plain already; checking the exact type first keeps large imports fast.
-        if before is not None and type(before) is not str:
+        if type(before) not in AS_IS:
             before = _plain(before)
-        if after is not None and type(after) is not str:
+        if type(after) not in AS_IS:
             after = _plain(after)
         changes[key] = [before, after]
     return changes
+
+
+AS_IS = frozenset({str, int, bool, type(None)})
 
 
 def _plain(value):

@@ -334,7 +334,7 @@ class Person(models.Model):
         data = {}
         for name, attname in _shown_fields(type(self)):
             value = getattr(self, attname)
-            if value is not None and type(value) is not str:
+            if type(value) not in _AS_IS:
                 value = _plain(value)
             data[name] = value
         return data
@@ -348,6 +348,9 @@ def _shown_fields(model) -> list[tuple[str, str]]:
         for f in model._meta.concrete_fields
         if f.name not in PERSON_HIDDEN_FIELDS
     ]
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})  # values a history shows as they are
 
 
 def _plain(value):
