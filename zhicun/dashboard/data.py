@@ -101,20 +101,24 @@ def default_code(user) -> str | None:
     return min(codes, key=lambda c: (len(c), c)) if codes else None
 
 
-def breadcrumbs(user, unit: Unit) -> list[dict]:
-    """The unit's ancestors the user may open, root first, then the unit itself."""
-    above = Unit.objects.in_scope(user).filter(code__in=unit.ancestor_codes()).order_by("code")
+def around(user, unit: Unit) -> tuple[list[Unit], int | None, list[Unit]]:
+    """(the unit's ancestors the user may open, root first; the length of its children's codes;
+    its children), read in one query."""
+    above = Unit.objects.in_scope(user).filter(code__in=unit.ancestor_codes())
+    kind = child_kind(unit.kind)
+    units = above if kind is None else above | unit.children.all()
+    ancestors, children = [], []
+    for u in units.order_by("code"):
+        (children if u.parent_id == unit.pk else ancestors).append(u)
+    return ancestors, (CODE_LENGTH[kind] if kind else None), children
+
+
+def breadcrumbs(ancestors: list[Unit], unit: Unit) -> list[dict]:
+    """The ancestors, then the unit itself."""
     return [
         {"code": u.code, "name": u.name, "url": path("dashboard:unit", u.code)}
-        for u in [*above, unit]
+        for u in [*ancestors, unit]
     ]
-
-
-def child_units(unit: Unit) -> tuple[int | None, list[Unit]]:
-    kind = child_kind(unit.kind)
-    if kind is None:
-        return None, []
-    return CODE_LENGTH[kind], list(unit.children.order_by("code"))
 
 
 # Population ------------------------------------------------------------------------------------
@@ -681,7 +685,7 @@ def errands(user, unit: Unit, today: dt.date) -> dict | None:
 def dashboard_data(user, unit: Unit, *, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
-    prefix, children = child_units(unit)
+    ancestors, prefix, children = around(user, unit)
     return {
         "unit": {
             "code": unit.code,
@@ -693,7 +697,7 @@ def dashboard_data(user, unit: Unit, *, now: dt.datetime | None = None) -> dict:
             "data_url": path("dashboard:data", unit.code),
         },
         "generated_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
-        "breadcrumbs": breadcrumbs(user, unit),
+        "breadcrumbs": breadcrumbs(ancestors, unit),
         "population": population(user, unit, children, prefix, today),
         "cases": cases(user, unit, children, prefix, today, now),
         "errands": errands(user, unit, today),

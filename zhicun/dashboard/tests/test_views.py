@@ -76,3 +76,20 @@ def test_it_renders_the_big_screen(world, login, jining, now):
     assert 'data-refresh="60"' in html
     assert f'data-source="/dashboard/{MALIANQU}/data.json"' in html
     assert html.count('data-chart="') == 6
+
+
+def test_it_reads_the_ancestors_in_scope_and_the_children_in_one_query(
+    jining, dashihao, django_assert_num_queries
+):
+    from zhicun.dashboard.data import around
+    from zhicun.units.models import Unit
+
+    township, village = Unit.objects.get(code=MALIANQU), Unit.objects.get(code=DAISHIHAO)
+    jining.post_list, dashihao.post_list  # the posts are read with the user, not here
+    with django_assert_num_queries(1):
+        ancestors, prefix, children = around(jining, township)
+    assert [u.code for u in ancestors] == ["150902"]  # the city and province are not jining's
+    assert prefix == len(DAISHIHAO) and DAISHIHAO in [c.code for c in children]
+    assert XIAOSHIHAO in [c.code for c in children]
+    ancestors, _, children = around(dashihao, village)
+    assert ancestors == [] and {c.parent_id for c in children} == {village.pk}
