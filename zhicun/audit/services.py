@@ -1,7 +1,7 @@
 """Writing audit events. Every change, reveal, export and login goes through `audit_record`."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -83,9 +83,14 @@ DETAILS = COLUMNS.index("details")
 
 
 @transaction.atomic
-def audit_append(events: Sequence[AuditEvent | Entry]) -> None:
-    """Append events to the hash chain in order; the head row's lock serialises writers."""
+def audit_append(
+    events: Sequence[AuditEvent | Entry], meanwhile: Callable[[], None] | None = None
+) -> None:
+    """Append events to the hash chain in order; the head row's lock serialises writers.
+    `meanwhile` runs while the database stores many events (see BulkWriter.write)."""
     if not events:
+        if meanwhile is not None:
+            meanwhile()
         return
     head = AuditChain.objects.select_for_update().filter(pk=1).first()
     if head is None:
@@ -105,12 +110,14 @@ def audit_append(events: Sequence[AuditEvent | Entry]) -> None:
         texts.append(text)
     if len(events) == 1 and isinstance(events[0], AuditEvent):
         events[0].save()
+        if meanwhile is not None:
+            meanwhile()
     else:
-        _write(events, texts)
+        _write(events, texts, meanwhile)
     AuditChain.objects.filter(pk=1).update(last_hash=last)
 
 
-def _write(events, texts: list[str]) -> None:
+def _write(events, texts: list[str], meanwhile) -> None:
     """COPY on PostgreSQL. Reserving a block of ids is safe here: every insert into the audit
     table happens under the chain's lock, so ids follow the chain's order."""
     writer = BulkWriter()
@@ -129,7 +136,7 @@ def _write(events, texts: list[str]) -> None:
             row[DETAILS] = text  # the text the chain covers, valid JSON for the column
             yield row
 
-    writer.write_rows(AuditEvent, COLUMNS, rows())
+    writer.write_rows(AuditEvent, COLUMNS, rows(), meanwhile)
 
 
 def audit_unit_code(obj) -> str:

@@ -108,14 +108,19 @@ class BulkWriter:
         return len(objs)
 
     def write_rows(
-        self, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]
+        self,
+        model: type[models.Model],
+        columns: Sequence[str],
+        rows: Iterable[Sequence],
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
         """Insert rows of values already as the database stores them (see `preparer`), in the
-        order of `columns`, in the current transaction. Ids are the caller's."""
+        order of `columns`, in the current transaction. Ids are the caller's; `meanwhile` as
+        for `write`."""
         if self.postgres:
-            self._copy(model._meta.db_table, list(columns), rows, None)
+            self._copy(model._meta.db_table, list(columns), rows, meanwhile)
         else:
-            self._insert(model._meta.db_table, list(columns), rows, None)
+            self._insert(model._meta.db_table, list(columns), rows, meanwhile)
 
     def preparer(self, field: models.Field) -> Callable[[object], object] | None:
         """How to turn a Python value of `field` into what the database stores, as `save()`

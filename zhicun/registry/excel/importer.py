@@ -790,22 +790,16 @@ def _write(by, batch: ImportBatch, plan: Plan) -> None:
         },
     )
     # Appending to the hash chain locks its head until the commit, so the history follows each
-    # batch of new records as it is written: no more than a batch is ever held in memory. The
-    # batch's history rows are made while the database is still storing its records.
+    # batch of new records as it is written: no more than two batches are ever held in memory.
+    # While the database stores a batch's persons, their history rows are made; while it
+    # stores that history, the next batch is built.
     history = _History(by, note, batch)
     writer = BulkWriter()
-    make_person = _Instances(Person)
-    for group in _batches(plan.new_persons):
-        heads = [new.household.pk is None and new.fields.get("relation") == HEAD for new in group]
-        households = [new.household for new, head in zip(group, heads, strict=True) if head]
+    batches = _Batches(plan.new_persons)
+    batches.build_next()
+    while (built := batches.take()) is not None:
+        group, households, persons, heads = built
         _reserve_ids(Household, households)
-        persons = []
-        for new in group:
-            person = make_person(new.fields)
-            person.household = new.household
-            person.hamlet = new.household.hamlet
-            person.name_pinyin, person.name_initials = pinyin_keys(person.name)
-            persons.append(person)
         _reserve_ids(Person, persons)
         for person, head in zip(persons, heads, strict=True):
             if head:
@@ -820,9 +814,9 @@ def _write(by, batch: ImportBatch, plan: Plan) -> None:
         with writer.connection.wrap_database_errors:
             writer.write(Household, households)
             writer.write(Person, persons, meanwhile=record)
-        history.flush()
         for new in group:
             new.fields = {}  # written: let go of the values as the import goes
+        history.flush(meanwhile=batches.build_next)
 
     if plan.person_updates:
         fields = {"version", "updated_at"}
@@ -884,6 +878,38 @@ def _reserve_ids(model, objs: list) -> None:
         obj.pk = pk_value
 
 
+class _Batches:
+    """The new persons batch by batch: each batch's new households and unsaved persons, built
+    from the checked values with no queries, so that the next batch can be built while the
+    database is busy with the one before."""
+
+    def __init__(self, new_persons: list[NewPerson]):
+        self.groups = iter(_batches(new_persons))
+        self.make_person = _Instances(Person)
+        self.ready = None
+
+    def take(self):
+        """(values, new households, persons, whether each person heads a new household), or
+        None once every batch is taken."""
+        ready, self.ready = self.ready, None
+        return ready
+
+    def build_next(self) -> None:
+        group = next(self.groups, None)
+        if group is None:
+            return
+        heads = [new.household.pk is None and new.fields.get("relation") == HEAD for new in group]
+        households = [new.household for new, head in zip(group, heads, strict=True) if head]
+        persons = []
+        for new in group:
+            person = self.make_person(new.fields)
+            person.household = new.household
+            person.hamlet = new.household.hamlet
+            person.name_pinyin, person.name_initials = pinyin_keys(person.name)
+            persons.append(person)
+        self.ready = group, households, persons, heads
+
+
 class _Instances:
     """Unsaved model instances from values by field (attribute) name, built with positional
     arguments: for a wide model several times faster than keyword arguments. Fields not given
@@ -937,8 +963,11 @@ class _History:
             )
         )
 
-    def flush(self, at_least: int = 1) -> None:
-        """Append the rows kept so far to the chain, once there are `at_least` of them."""
+    def flush(self, at_least: int = 1, meanwhile=None) -> None:
+        """Append the rows kept so far to the chain, once there are `at_least` of them;
+        `meanwhile` runs while the database stores them (see BulkWriter.write)."""
         if len(self.events) >= at_least:
-            audit_append(self.events)
+            audit_append(self.events, meanwhile=meanwhile)
             self.events = []
+        elif meanwhile is not None:
+            meanwhile()
