@@ -6,7 +6,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from ninja import Path, Query, Router, Status
 
-from zhicun.api.common import LIMIT, NO_NUL, OFFSET, UNIT, paged, responses, scoped_unit
+from zhicun.api.common import (
+    LIMIT,
+    NO_NUL,
+    OFFSET,
+    UNIT,
+    page_and_total,
+    paged,
+    responses,
+    scoped_unit,
+)
 from zhicun.api.schemas import (
     MAX_ID,
     HouseholdDetail,
@@ -253,10 +262,10 @@ def persons(
     if not form.is_valid():
         raise ValidationError(_form_errors(form))
     scoped_unit(request.user, unit)
-    # Counted before the household's number is joined in: the count needs no household.
     rows = qs.annotate(row_household_number=F("household__number"), row_hamlet=F("hamlet__code"))
     rows = rows.order_by("hamlet__code", "household_id", "pk")
-    return {"count": qs.count(), "items": [_person_row(p) for p in rows[offset : offset + limit]]}
+    total, page = page_and_total(qs, rows, offset, limit)
+    return {"count": total, "items": [_person_row(p) for p in page]}
 
 
 def _form_errors(form) -> dict:

@@ -57,27 +57,46 @@ def test_it_filters_persons_like_the_search_page(api, grid1, household):
     assert r.json()["errors"]["age_max"] == ["最大年龄不能小于最小年龄"]
 
 
-def test_a_listed_person_reads_as_their_detail_with_one_count_and_one_page(api, grid1, household):
+def _person_queries(client, params=None):
+    """The response to GET /persons and the SQL of its queries on persons."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get("/persons", params).json()
+    # Read before the next request clears them.
+    return body, [q["sql"] for q in ctx.captured_queries if 'FROM "registry_person"' in q["sql"]]
+
+
+def test_a_listed_person_reads_as_their_detail_in_one_query_with_the_total(api, grid1, household):
     client = api(grid1)
     client.get("/persons")  # the token's first use is recorded
-    with CaptureQueriesContext(connection) as ctx:
-        listed = client.get("/persons").json()
-    sqls = [q["sql"] for q in ctx.captured_queries]  # read before the next request clears them
-    persons = [s for s in sqls if 'FROM "registry_person"' in s]
-    assert len(persons) == 2 and "COUNT(" in persons[0].upper()
-    assert 'JOIN "registry_household"' not in persons[0]
+    listed, persons = _person_queries(client)
+    # One statement: the page and, as a subquery evaluated once, the total without households.
+    assert len(persons) == 1 and persons[0].count("COUNT(") == 1
+    total = persons[0][persons[0].index("COUNT(") : persons[0].index(") AS")]
+    assert "registry_household" not in total
     # A row reads its household's number, not the whole household (nor decrypts its phone).
-    assert '"registry_household"."number"' in persons[1]
-    assert '"registry_household"."phone"' not in persons[1]
-    assert not [s for s in sqls if 'FROM "registry_household"' in s]
+    assert '"registry_household"."number"' in persons[0]
+    assert '"registry_household"."phone"' not in persons[0]
     assert listed["count"] == 2
     assert [p["household_number"] for p in listed["items"]] == [household.number] * 2
     assert [p["hamlet"] for p in listed["items"]] == [HAMLET] * 2
     for item in listed["items"]:
         assert item == client.get(f"/persons/{item['id']}").json()
+
+
+def test_the_total_stands_on_every_page_even_past_the_end(api, grid1, household):
+    client = api(grid1)
+    client.get("/persons")
+    second, persons = _person_queries(client, {"limit": 1, "offset": 1})
+    assert second["count"] == 2 and [p["name"] for p in second["items"]] == ["李四"]
+    assert len(persons) == 1
+    # Past the end no row carries the total: it is counted on its own.
+    past, persons = _person_queries(client, {"limit": 1, "offset": 5})
+    assert past == {"count": 2, "items": []} and len(persons) == 2
+    none, persons = _person_queries(client, {"q": "zzzz"})
+    assert none == {"count": 0, "items": []} and len(persons) == 1
 
 
 def test_it_adds_a_member_through_the_service(api, grid1, household):
