@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from zhicun.cases.models import State
 from zhicun.lib import lights
 from zhicun.lib.markup import escaped
-from zhicun.lib.urls import row_url
+from zhicun.lib.urls import row_urls
 
 register = template.Library()
 
@@ -46,17 +46,6 @@ def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state)
 
 
-@register.filter
-def case_url(number: str) -> str:
-    return row_url("cases:detail", number)
-
-
-@register.filter
-def month_day_time(value) -> str:
-    """`value|date:"m-d H:i"|default:"—"` in local time."""
-    return timezone.localtime(value).strftime("%m-%d %H:%M") if value else "—"
-
-
 ROW = (
     '<tr><td class="text-nowrap small"><a href="{}">{}</a></td><td>{}{}</td>'
     '<td class="small">{}</td><td class="small text-nowrap">{}</td><td>{}</td>'
@@ -75,11 +64,18 @@ def case_rows(rows) -> str:
     `light_now`), every value escaped as the template would."""
     if not rows:
         return NO_ROWS
+    # The URL configuration and the time zone (context-local look-ups) are read once a page.
+    detail_url = row_urls("cases:detail")
+    zone = timezone.get_current_timezone()
+
+    def deadline(value) -> str:  # `value|date:"m-d H:i"|default:"—"` in local time
+        return value.astimezone(zone).strftime("%m-%d %H:%M") if value else "—"
+
     # Every value below is escaped or one of the constants above.
     return mark_safe(  # noqa: S308  # nosec B308 B703
         "".join(
             ROW(
-                escaped(case_url(row["number"])),
+                escaped(detail_url(row["number"])),
                 escaped(row["number"]),
                 escaped(row["title"]),
                 PENDING if row["extension_pending"] else "",
@@ -87,7 +83,7 @@ def case_rows(rows) -> str:
                 escaped(state_label(row["state"])),
                 light_badge(row["light_now"]),
                 escaped(row["unit_name"]),
-                escaped(month_day_time(row["deadline"])),
+                escaped(deadline(row["deadline"])),
             )
             for row in rows
         )
