@@ -54,6 +54,16 @@ def _stored_as_is(field: models.Field) -> bool:
     )
 
 
+def _by_value(field: models.Field) -> bool:
+    """Whether the field stores `get_prep_value(value)`, whatever the database: Django's own
+    connection-level preparation is left as it is."""
+    kind = type(field)
+    return (
+        kind.get_db_prep_value is models.Field.get_db_prep_value
+        and kind.get_db_prep_save is models.Field.get_db_prep_save
+    )
+
+
 class BulkWriter:
     def __init__(self, using: str = "default"):
         self.connection = connections[using]
@@ -152,6 +162,10 @@ class BulkWriter:
             return attrgetter(field.attname)
         if self.postgres and _stored_as_is(field):
             return partial(field.pre_save, add=True)  # a derived value, such as a blind index
+        if _by_value(field) and type(field).pre_save is models.Field.pre_save:
+            # Django's get_db_prep_save comes down to get_prep_value here (encryption, tags).
+            prepare, read = field.get_prep_value, attrgetter(field.attname)
+            return lambda obj: prepare(read(obj))
 
         def prepared(obj):
             return field.get_db_prep_save(field.pre_save(obj, True), connection)
