@@ -194,4 +194,7 @@ class EncryptedIn(Lookup):
         if not values:
             raise EmptyResultSet
         sql, params = _index_column(self, compiler)
+        if connection.vendor == "postgresql":
+            # One array parameter: a long list is neither spelled out nor parsed value by value.
+            return f"{sql} = ANY(%s)", [*params, values]
         return f"{sql} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
