@@ -1,6 +1,6 @@
 """Helpers shared by the API's routers: documented error codes, paging, the `unit` filter."""
 
-from django.db.models import F, Func, QuerySet, Subquery
+from django.db.models import QuerySet
 from ninja import Query
 
 from zhicun.api.schemas import ErrorOut
@@ -31,15 +31,3 @@ def scoped_unit(user, code: str | None) -> Unit | None:
 
 def paged(qs: QuerySet, limit: int, offset: int, serialize) -> dict:
     return {"count": qs.count(), "items": [serialize(o) for o in qs[offset : offset + limit]]}
-
-
-def page_and_total(qs: QuerySet, rows: QuerySet, offset: int, limit: int) -> tuple[int, list]:
-    """A page of `rows` and how many rows `qs` has (the same rows without the page's columns and
-    joins), read in one statement: the total is a scalar subquery the database evaluates once,
-    so it is also counted from the same snapshot as the page. Only a page past the end, which
-    has no row to carry the total, needs its own count."""
-    total = qs.order_by().annotate(row_total=Func(F("pk"), function="COUNT")).values("row_total")
-    page = list(rows.annotate(row_total=Subquery(total))[offset : offset + limit])
-    if page:
-        return page[0].row_total, page
-    return (qs.count() if offset else 0), page

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F
 from django.db.models.functions import Substr
 from django.http import Http404, QueryDict
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhicun.accounts.decorators import require_perm
 from zhicun.audit.services import audit_record
 from zhicun.lib.masking import mask_id_number, mask_phone
+from zhicun.lib.paging import page_and_total
 from zhicun.lib.urls import row_urls
 from zhicun.registry import coverage, stats
 from zhicun.registry.choices import MoveKind
@@ -84,11 +85,23 @@ def _days(request, default: int) -> tuple[int, str]:
 
 def _page(request, qs, param: str = "page", *, counted=None):
     """One COUNT and one page query: the paginator caches its count for the whole page.
-    `counted`: the same rows as `qs` without the joins only its columns need, to count those."""
+
+    `counted`: the same rows as `qs` without the joins only its columns need. The page and the
+    total are then read in one statement (zhicun.lib.paging); a page number past the end gives
+    the last page, as Paginator.get_page does.
+    """
     paginator = Paginator(qs, PER_PAGE)
-    if counted is not None:
-        paginator.count = counted.count()
-    return paginator.get_page(request.GET.get(param))
+    if counted is None:
+        return paginator.get_page(request.GET.get(param))
+    try:
+        number = int(request.GET.get(param) or 1)
+    except ValueError:
+        number = 1
+    if number >= 1:
+        paginator.count, rows = page_and_total(counted, qs, (number - 1) * PER_PAGE, PER_PAGE)
+        if rows or number == 1:
+            return Page(rows, number, paginator)
+    return paginator.get_page(number)
 
 
 # Search and lookup ---------------------------------------------------------------------------

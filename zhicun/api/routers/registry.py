@@ -6,16 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from ninja import Path, Query, Router, Status
 
-from zhicun.api.common import (
-    LIMIT,
-    NO_NUL,
-    OFFSET,
-    UNIT,
-    page_and_total,
-    paged,
-    responses,
-    scoped_unit,
-)
+from zhicun.api.common import LIMIT, NO_NUL, OFFSET, UNIT, paged, responses, scoped_unit
 from zhicun.api.schemas import (
     MAX_ID,
     HouseholdDetail,
@@ -38,6 +29,7 @@ from zhicun.api.schemas import (
 )
 from zhicun.audit.services import audit_record
 from zhicun.lib import codes
+from zhicun.lib.paging import page_and_total
 from zhicun.lib.pinyin import normalise_query
 from zhicun.registry import services
 from zhicun.registry.choices import HouseholdResidence, MoveKind, Religion, Residence, SpecialGroup

@@ -206,23 +206,37 @@ def test_it_explains_a_bad_condition_in_chinese(people, login, dashihao):
     assert "最大年龄不能小于最小年龄" in r.content.decode()
 
 
-def test_it_paginates_with_one_count(login, dashihao, unit, django_assert_max_num_queries):
+def _search(client, params, django_assert_max_num_queries):
+    """The page's body and the SQL of its queries on persons."""
+    with django_assert_max_num_queries(15) as ctx:
+        r = client.get("/registry/search/", params)
+    assert r.status_code == 200
+    return r.content.decode(), [
+        q["sql"] for q in ctx.captured_queries if 'FROM "registry_person"' in q["sql"]
+    ]
+
+
+def test_it_reads_a_page_and_its_total_in_one_statement(
+    login, dashihao, unit, django_assert_max_num_queries
+):
     hamlet = unit(HAMLET_A)
     for i in range(15):
         h = f.household(hamlet, f"村民{i}")
         f.person(h, f"家属{i}")
     client = login(dashihao)
     client.get("/registry/search/")  # warm the session
-    # The page's own work: one COUNT and one page of persons; the rest is the session, the
-    # user's posts and the area picker, whatever the size of the village.
-    with django_assert_max_num_queries(15) as ctx:
-        r = client.get("/registry/search/", {"page": 2})
-    assert r.status_code == 200
-    body = r.content.decode()
+    # The page's own work: one statement for a page of persons and, as a subquery, their
+    # total; the rest is the session, the user's posts and the area picker.
+    body, persons = _search(client, {"page": 2}, django_assert_max_num_queries)
     assert "共 30 人" in body and "第 2 / 2 页" in body
-    persons = [q["sql"] for q in ctx.captured_queries if 'FROM "registry_person"' in q["sql"]]
-    assert len(persons) == 2
-    assert "COUNT(" in persons[0].upper() and "OFFSET 20" in persons[1].upper()
+    assert len(persons) == 1
+    assert persons[0].upper().count("COUNT(") == 1 and "OFFSET 20" in persons[0].upper()
+    # Past the end: the last page, as before, with the total counted on its own.
+    body, persons = _search(client, {"page": 9}, django_assert_max_num_queries)
+    assert "共 30 人" in body and "第 2 / 2 页" in body and "村民" in body
+    assert len(persons) == 3
+    body, persons = _search(client, {"page": "x"}, django_assert_max_num_queries)
+    assert "第 1 / 2 页" in body and len(persons) == 1
 
 
 def test_it_counts_without_the_household_and_reads_only_the_shown_columns(
@@ -230,15 +244,16 @@ def test_it_counts_without_the_household_and_reads_only_the_shown_columns(
 ):
     client = login(dashihao)
     client.get("/registry/search/")  # warm the session
-    with django_assert_max_num_queries(15) as ctx:
-        r = client.get("/registry/search/", {"sex": "2"})
-    assert "共 2 人" in r.content.decode()
-    persons = [q["sql"] for q in ctx.captured_queries if 'FROM "registry_person"' in q["sql"]]
-    assert len(persons) == 2 and "COUNT(" in persons[0].upper()
-    assert 'JOIN "registry_household"' not in persons[0]
-    assert '"registry_household"."number"' in persons[1] and '"units_unit"."name"' in persons[1]
+    body, persons = _search(client, {"sex": "2"}, django_assert_max_num_queries)
+    assert "共 2 人" in body and len(persons) == 1
+    page = persons[0]
+    total = page[page.upper().index("COUNT(") : page.index(") AS")]
+    assert 'JOIN "registry_household"' not in total
+    assert '"registry_household"."number"' in page and '"units_unit"."name"' in page
     for unshown in ("notes", "employer", "name_pinyin"):
-        assert f'"registry_person"."{unshown}"' not in persons[1]
+        assert f'"registry_person"."{unshown}"' not in page
+    body, persons = _search(client, {"q": "zzzz"}, django_assert_max_num_queries)
+    assert "共 0 人" in body and "没有符合条件的人员" in body and len(persons) == 1
 
 
 def test_an_outsider_sees_no_one_and_no_count(people, login, xiaoshihao):
