@@ -127,6 +127,17 @@ class EncryptedCharField(models.CharField):
             return value or ""
         return encrypt(value)
 
+    def get_prep_column(self, values: list) -> list[str]:
+        """`get_prep_value` for a whole column (BulkWriter): the values encrypted together."""
+        from zhicun.lib.crypto import encrypt_many, is_encrypted
+
+        base = super().get_prep_value
+        prepared = [base(value) or "" for value in values]
+        todo = [i for i, value in enumerate(prepared) if value and not is_encrypted(value)]
+        for i, stored in zip(todo, encrypt_many([prepared[i] for i in todo]), strict=True):
+            prepared[i] = stored
+        return prepared
+
 
 class BlindIndexField(models.CharField):
     """HMAC of another field's plain value, kept up to date on every save (bulk_create too)."""
@@ -154,6 +165,15 @@ class BlindIndexField(models.CharField):
         value = blind_index(getattr(model_instance, self.source) or "")
         setattr(model_instance, self.attname, value)
         return value
+
+    def pre_save_column(self, instances: list) -> list[str]:
+        """`pre_save` for many instances at once (BulkWriter): their hashes made together."""
+        from zhicun.lib.crypto import blind_indexes
+
+        values = blind_indexes([getattr(obj, self.source) or "" for obj in instances])
+        for obj, value in zip(instances, values, strict=True):
+            setattr(obj, self.attname, value)
+        return values
 
 
 def _index_column(lookup, compiler):
@@ -188,9 +208,9 @@ class EncryptedIn(Lookup):
     def as_sql(self, compiler, connection):
         from django.core.exceptions import EmptyResultSet
 
-        from zhicun.lib.crypto import blind_index
+        from zhicun.lib.crypto import blind_indexes
 
-        values = [blind_index(v or "") for v in self.rhs]
+        values = blind_indexes([v or "" for v in self.rhs])
         if not values:
             raise EmptyResultSet
         sql, params = _index_column(self, compiler)

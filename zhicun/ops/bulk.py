@@ -110,7 +110,14 @@ class BulkWriter:
         fields = model._meta.concrete_fields
         columns = [f.column for f in fields]
         getters = [self._getter(f, objs[0]) for f in fields]
-        rows = (self._row(obj, getters) for obj in objs)
+        ready = [
+            (i, values)
+            for i, f in enumerate(fields)
+            if (values := self._column(f, objs)) is not None
+        ]
+        for i, _values in ready:
+            getters[i] = _nothing
+        rows = self._rows(objs, getters, ready)
         if self.postgres:
             self._copy(model._meta.db_table, columns, rows, meanwhile)
         else:
@@ -172,6 +179,29 @@ class BulkWriter:
 
         return prepared
 
+    def _column(self, field: models.Field, objs: Sequence[models.Model]) -> list | None:
+        """A whole column's stored values, from a field that prepares many values at once (keyed
+        hashes, encryption: their setup is paid once); None for the others."""
+        if hasattr(field, "pre_save_column"):
+            values = field.pre_save_column(objs)
+            if self.postgres and _stored_as_is(field):
+                return values
+            return [field.get_db_prep_save(v, self.connection) for v in values]
+        if (
+            hasattr(field, "get_prep_column")
+            and _by_value(field)
+            and type(field).pre_save is models.Field.pre_save
+        ):
+            return field.get_prep_column([getattr(obj, field.attname) for obj in objs])
+        return None
+
+    def _rows(self, objs: Sequence[models.Model], getters, ready: list[tuple[int, list]]):
+        for n, obj in enumerate(objs):
+            row = self._row(obj, getters)
+            for i, values in ready:
+                row[i] = values[n]
+            yield row
+
     def _row(self, obj: models.Model, getters) -> list:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
         return [get(obj) for get in getters]
@@ -210,3 +240,7 @@ class BulkWriter:
                 cursor.executemany(statement, batch)
         if meanwhile is not None:
             meanwhile()
+
+
+def _nothing(obj):
+    return None

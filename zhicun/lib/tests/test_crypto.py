@@ -28,6 +28,21 @@ def test_values_round_trip(settings, cipher):
     assert crypto.encrypt("150902196203143338") != stored  # a fresh nonce each time
 
 
+@pytest.mark.parametrize("cipher", ["aes", "sm4"])
+def test_many_values_encrypt_each_with_its_own_nonce(settings, cipher):
+    settings.ZHICUN_CIPHER = cipher
+    stored = crypto.encrypt_many(["150902196203143338", "", "13812345678", "13812345678"])
+    assert stored[1] == ""
+    assert [crypto.decrypt(s) for s in stored] == ["150902196203143338", "", *["13812345678"] * 2]
+    assert stored[2] != stored[3]
+    assert all(s.startswith(cipher + "$") for s in stored if s)
+
+
+def test_many_keyed_hashes_match_one_at_a_time():
+    values = ["150902196203143338", "", "13812345678"]
+    assert crypto.blind_indexes(values) == [crypto.blind_index(v) for v in values]
+
+
 def test_a_tampered_value_is_refused():
     stored = crypto.encrypt("13812345678")
     raw = bytearray(base64.b64decode(stored.split("$")[2]))
