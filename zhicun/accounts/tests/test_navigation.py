@@ -66,3 +66,50 @@ def test_every_entry_shown_opens(login, django_user_model, district, username):
         for item in entry["items"]:
             # 区划与网格 leads on to the user's own unit.
             assert client.get(item["url"], follow=True).status_code == 200, item["url"]
+
+
+def test_the_bar_writes_a_group_as_a_dropdown_and_a_single_item_as_a_link():
+    import re
+
+    from zhicun.accounts.templatetags.nav import nav_entries
+
+    menu = [
+        {
+            "label": "工作台",
+            "icon": "house",
+            "active": False,
+            "items": [{"label": "工作台", "url": "/", "icon": "house", "active": False}],
+        },
+        {
+            "label": "人口<与>网格",
+            "icon": "",
+            "active": True,
+            "items": [
+                {"label": "户籍管理", "url": "/registry/", "icon": "", "active": False},
+                {
+                    "label": "人员查询",
+                    "url": "/registry/search/?a=1&b=2",
+                    "icon": "search",
+                    "active": True,
+                },
+            ],
+        },
+    ]
+    html = nav_entries(menu)
+    assert html.count('<li class="nav-item">') == 1 and html.count("nav-item dropdown") == 1
+    assert '<a class="nav-link" href="/"><i class="bi bi-house"></i> 工作台</a>' in html
+    assert 'dropdown-toggle active"' in html and "人口&lt;与&gt;网格</button>" in html
+    assert (
+        '<a class="dropdown-item active" aria-current="page" href="/registry/search/?a=1&amp;b=2">'
+        '<i class="bi bi-search"></i> 人员查询</a>'
+    ) in html
+    assert re.findall(r'aria-current="page"', html) == ['aria-current="page"']
+    assert nav_entries([]) == ""
+
+
+def test_every_page_shows_the_bar_the_menu_describes(login, jining):
+    body = login(jining).get("/registry/search/").content.decode()
+    for entry in menu_for(jining, "/registry/search/"):
+        for item in entry["items"]:
+            assert f'href="{item["url"]}"' in body, item["label"]
+    assert 'aria-current="page" href="/registry/search/"' in body
