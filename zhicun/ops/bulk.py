@@ -2,7 +2,9 @@
 
 Rows are ordinary unsaved model instances, so every field prepares its own value exactly as
 `save()` would: `pre_save` (timestamps, blind indexes) and `get_db_prep_save` (encryption, tags);
-automatic timestamps are taken once per write, so the rows of one write share them.
+automatic timestamps are taken once per write, so the rows of one write share them, and a field
+that can prepare a whole column at once (`pre_save_column`, `get_prep_column`: keyed hashes,
+encryption) is asked to.
 Primary keys are reserved up front, so related rows can point at each other before anything is
 written; foreign keys are checked at commit (Django creates them deferrable), so the rows of one
 transaction may be written in any order.
