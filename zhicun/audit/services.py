@@ -98,28 +98,39 @@ def audit_append(
             pk=1, defaults={"last_hash": chain.GENESIS, "anchor_hash": chain.GENESIS}
         )
         head = AuditChain.objects.select_for_update().get(pk=1)
-    last = head.last_hash
-    secret = chain.key()
-    texts = []
-    for event in events:
-        event.at = timezone.now()
-        event.prev_hash = last
-        # Serialised once: the same text is sealed into the chain and stored as the details.
-        text = event.text if type(event) is Entry else chain.dumps(event.details)
-        event.hash = last = chain.seal(last, event, text, secret)
-        texts.append(text)
+    chained = _Chained(head.last_hash)
     if len(events) == 1 and isinstance(events[0], AuditEvent):
+        chained.seal(events[0])
         events[0].save()
         if meanwhile is not None:
             meanwhile()
     else:
-        _write(events, texts, meanwhile)
-    AuditChain.objects.filter(pk=1).update(last_hash=last)
+        _write(events, chained, meanwhile)
+    AuditChain.objects.filter(pk=1).update(last_hash=chained.last)
 
 
-def _write(events, texts: list[str], meanwhile) -> None:
-    """COPY on PostgreSQL. Reserving a block of ids is safe here: every insert into the audit
-    table happens under the chain's lock, so ids follow the chain's order."""
+class _Chained:
+    """Sealing events one after the other onto the chain's last hash."""
+
+    def __init__(self, last: str):
+        self.last = last
+        self.secret = chain.key()
+
+    def seal(self, event) -> str:
+        """Seal `event` after the last one; its details as stored (serialised once: the same
+        text is sealed into the chain and stored)."""
+        event.at = timezone.now()
+        event.prev_hash = self.last
+        text = event.text if type(event) is Entry else chain.dumps(event.details)
+        event.hash = self.last = chain.seal(self.last, event, text, self.secret)
+        return text
+
+
+def _write(events, chained: _Chained, meanwhile) -> None:
+    """COPY on PostgreSQL, each event sealed as its row is sent, so that the database stores
+    the first rows while the last are sealed. Reserving a block of ids is safe here: every
+    insert into the audit table happens under the chain's lock, so ids follow the chain's
+    order."""
     writer = BulkWriter()
     writer.reserve_ids(AuditEvent, events)
     prepare = [
@@ -129,7 +140,8 @@ def _write(events, texts: list[str], meanwhile) -> None:
     ]
 
     def rows():
-        for event, text in zip(events, texts, strict=True):
+        for event in events:
+            text = chained.seal(event)
             row = list(SOURCES(event))
             for i, p in prepare:
                 row[i] = p(row[i])
