@@ -5,7 +5,7 @@ import datetime
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -791,8 +791,8 @@ def _write(by, batch: ImportBatch, plan: Plan) -> None:
     )
     # Appending to the hash chain locks its head until the commit, so the history follows each
     # batch of new records as it is written: no more than two batches are ever held in memory.
-    # While the database stores a batch's persons, their history rows are made; while it
-    # stores that history, the next batch is built.
+    # While the database stores a batch's households and persons, their history rows are made;
+    # while it stores that history, the next batch is built.
     history = _History(by, note, batch)
     writer = BulkWriter()
     batches = _Batches(plan.new_persons)
@@ -805,15 +805,9 @@ def _write(by, batch: ImportBatch, plan: Plan) -> None:
             if head:
                 person.household.head = person
 
-        def record(households=households, persons=persons):
-            for household in households:
-                history.add(household, "create", {})
-            for person in persons:
-                history.add(person, "create", {})
-
         with writer.connection.wrap_database_errors:
-            writer.write(Household, households)
-            writer.write(Person, persons, meanwhile=record)
+            writer.write(Household, households, meanwhile=partial(history.created, households))
+            writer.write(Person, persons, meanwhile=partial(history.created, persons))
         for new in group:
             new.fields = {}  # written: let go of the values as the import goes
         history.flush(meanwhile=batches.build_next)
@@ -962,6 +956,10 @@ class _History:
                 **self.common,
             )
         )
+
+    def created(self, records: list) -> None:
+        for record in records:
+            self.add(record, "create", {})
 
     def flush(self, at_least: int = 1, meanwhile=None) -> None:
         """Append the rows kept so far to the chain, once there are `at_least` of them;
