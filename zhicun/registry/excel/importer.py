@@ -616,7 +616,8 @@ def _new_household(
     plan: Plan, number: str, hamlet: Unit, values: dict, first_row: int
 ) -> Household | None:
     fields = {k: v for k, v in values.items() if k not in ("number", "hamlet")}
-    household = Household(number=number, hamlet=hamlet, **fields)
+    household = _household({**fields, "number": number})
+    household.hamlet = hamlet
     try:
         household.full_clean(
             exclude=["head", "number", "hamlet"], validate_unique=False, validate_constraints=False
@@ -925,6 +926,15 @@ class _Instances:
                 for name, default, call in self.fields
             ]
         )
+
+
+@cache
+def _instances(model) -> "_Instances":
+    return _Instances(model)
+
+
+def _household(values: dict) -> Household:
+    return _instances(Household)(values)
 
 
 class _History:
