@@ -54,6 +54,13 @@ class User(AbstractUser):
         posts = self.posts.filter(active=True).select_related("unit")
         return sorted(posts, key=lambda p: p.unit.code)
 
+    def remember_posts(self, posts) -> None:
+        """Take `posts` (this user's active posts with their units, read together with the user
+        in one query) as post_list, so that it is not read again."""
+        for post in posts:
+            post.user = self
+        self.__dict__["post_list"] = sorted(posts, key=lambda p: p.unit.code)
+
     @cached_property
     def roles(self) -> frozenset[str]:
         return frozenset(p.role for p in self.post_list)

@@ -2,12 +2,12 @@
 
 from ninja.security import HttpBearer
 
-from zhicun.api.services import token_user
+from zhicun.api.services import token_user_with_posts
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
-        user = token_user(token.strip())
+        user = token_user_with_posts(token.strip())
         if user is None:
             return None
         request.user = user

@@ -17,10 +17,18 @@ def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def usable_q(now, token: str = "", user: str = "user__") -> Q:
+    """A token that is neither revoked nor expired, of an active user. `token` and `user` are
+    the paths from the queried model to the token and to its user."""
+    return Q(
+        **{f"{token}revoked_at__isnull": True, f"{token}expires_at__gt": now},
+        **{f"{user}is_active": True},
+    )
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self, now=None):
-        now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+        return self.filter(usable_q(now or timezone.now()))
 
 
 class ApiToken(models.Model):

@@ -11,10 +11,12 @@ from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from zhicun.accounts.logins import login_username
-from zhicun.api.models import ApiToken, Open311Application, digest
+from zhicun.accounts.models import Post
+from zhicun.api.models import ApiToken, Open311Application, digest, usable_q
 from zhicun.audit.services import audit_record
 
 TOKEN_PREFIX = "zc_"
@@ -61,17 +63,47 @@ def token_issue(*, user, name: str = "", now: dt.datetime | None = None):
     return token, raw
 
 
+def _plausible(raw: str) -> bool:
+    return bool(raw) and raw.startswith(TOKEN_PREFIX) and len(raw) <= 100
+
+
+def _touch(token_pk: int, last_used_at, now: dt.datetime) -> None:
+    if last_used_at is None or now - last_used_at > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
+
+
 def token_user(raw: str, *, now: dt.datetime | None = None):
     """The active user a raw bearer token belongs to, or None."""
-    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+    if not _plausible(raw):
         return None
     now = now or timezone.now()
     token = ApiToken.objects.usable(now).select_related("user").filter(key_hash=digest(raw)).first()
     if token is None:
         return None
-    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    _touch(token.pk, token.last_used_at, now)
     return token.user
+
+
+def token_user_with_posts(raw: str, *, now: dt.datetime | None = None):
+    """token_user(), with the user's active posts (User.post_list) read in the same query:
+    every API call reads the user's scope from them, and one query instead of two is about a
+    millisecond less a call. A user without active posts is looked up by token_user()."""
+    if not _plausible(raw):
+        return None
+    now = now or timezone.now()
+    token = "user__api_tokens__"  # one filter() call: every condition on the same token
+    match = usable_q(now, token=token) & Q(**{f"{token}key_hash": digest(raw)})
+    posts = list(
+        Post.objects.filter(match, active=True)
+        .select_related("user", "unit")
+        .annotate(token_pk=F(f"{token}pk"), token_used_at=F(f"{token}last_used_at"))
+    )
+    if not posts:
+        return token_user(raw, now=now)
+    user = posts[0].user
+    user.remember_posts(posts)
+    _touch(posts[0].token_pk, posts[0].token_used_at, now)
+    return user
 
 
 def may_manage_tokens(user) -> bool:

@@ -123,3 +123,45 @@ def test_it_refuses_tokens_of_deactivated_users(api, grid1):
     grid1.is_active = False
     grid1.save()
     assert client.get("/units").status_code == 401
+
+
+def test_a_bearer_reads_its_token_user_and_posts_in_one_query(api, grid1):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(grid1)
+    client.get("/units")  # the token's first use is recorded
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/persons").status_code == 200
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    auth = [s for s in sqls if '"api_apitoken"' in s or '"accounts_post"' in s]
+    assert len(auth) == 1 and "UPDATE" not in auth[0]
+    assert (
+        '"api_apitoken"."revoked_at" IS NULL' in auth[0]
+        and '"accounts_user"."is_active"' in auth[0]
+    )
+
+
+def test_a_token_of_a_user_without_posts_still_authenticates_and_sees_nothing(api, grid1):
+    from zhicun.accounts.models import Post
+
+    client = api(grid1)
+    Post.objects.filter(user=grid1).update(active=False)
+    r = client.get("/persons")
+    assert r.status_code == 200 and r.json() == {"count": 0, "items": []}
+    assert ApiToken.objects.get(user=grid1).last_used_at is not None
+    ApiToken.objects.filter(user=grid1).update(revoked_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert client.get("/persons").status_code == 401
+
+
+def test_a_revoked_or_expired_token_of_a_user_with_posts_is_refused(api, grid1):
+    client = api(grid1)
+    assert client.get("/persons").status_code == 200
+    token = ApiToken.objects.get(user=grid1)
+    token.expires_at = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    token.save()
+    assert client.get("/persons").status_code == 401
+    token.expires_at = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+    token.revoked_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    token.save()
+    assert client.get("/persons").status_code == 401
